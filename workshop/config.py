@@ -1,0 +1,52 @@
+"""Defaults, overridden by environment variables, overridden by create_app(config)."""
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw not in (None, "") else default
+
+
+def load_config(instance_path: Path) -> dict:
+    """Return the configuration read from the environment, with defaults."""
+    return {
+        # A random key per start would log every phone out at a restart: keep it in instance/.
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or _instance_secret(instance_path, "secret_key"),
+        "HOST_KEY": os.environ.get("ATELIER_HOST_KEY")
+        or _instance_secret(instance_path, "host_key"),
+        "DATABASE_URL": os.environ.get("DATABASE_URL")
+        or f"sqlite:///{instance_path / 'atelier.sqlite3'}",
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "PUBLIC_URL": (os.environ.get("PUBLIC_URL") or "").rstrip("/") or None,
+        "SOCKETIO_ASYNC_MODE": os.environ.get("ATELIER_ASYNC_MODE", "gevent"),
+        #: seconds between two snapshots of one room; the first one after a quiet spell goes at once
+        "BROADCAST_WINDOW": _float("ATELIER_BROADCAST_WINDOW", 0.15),
+        "MAX_CONTENT_LENGTH": _int("ATELIER_MAX_REQUEST_BYTES", 1024 * 1024),
+        "MAX_PARTICIPANTS": _int("ATELIER_MAX_PARTICIPANTS", 2000),
+        "BABEL_DEFAULT_LOCALE": "fr",
+        "LANGUAGES": ["fr", "ar", "en"],
+        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "workshop" / "translations"),
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,
+    }
+
+
+def _instance_secret(instance_path: Path, name: str) -> str:
+    """Read a secret kept in instance/, creating it on first use."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    path = instance_path / name
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,88 @@
+"""User-facing texts of domain errors and field names, translated at the edge."""
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
+from .services.errors import DomainError
+
+FIELDS = {
+    "title": _l("title"),
+    "description": _l("description"),
+    "name": _l("name"),
+    "organisation": _l("organisation"),
+    "group": _l("stakeholder group"),
+    "groups": _l("stakeholder groups"),
+    "tracks": _l("tracks"),
+    "track": _l("track"),
+    "voting": _l("voting rule"),
+    "budget": _l("budget"),
+    "per_activity_cap": _l("maximum per activity"),
+    "points": _l("points"),
+    "score": _l("score"),
+    "phase": _l("phase"),
+    "rows": _l("rows"),
+    "live_results": _l("live results"),
+    "show_group_split": _l("group split"),
+    "file": _l("file"),
+}
+
+ERRORS = {
+    "field_invalid": _l("The %(field)s is not valid."),
+    "field_required": _l("The %(field)s is required."),
+    "field_too_long": _l("The %(field)s is too long: %(length)s characters, at most %(max)s."),
+    "field_out_of_range": _l("The %(field)s must be between %(min)s and %(max)s."),
+    "too_many": _l("Too many %(field)s: at most %(max)s."),
+    "op_id_invalid": _l("This action has no valid identifier (op_id); reload the page."),
+    "voting_mode_invalid": _l("The voting rule must be approval, dots or score."),
+    "groups_required": _l("Give at least one stakeholder group."),
+    "workshop_not_found": _l("No workshop has this code. Check the code on the big screen."),
+    "facilitator_only": _l("Only the facilitator can do this."),
+    "screen_key_invalid": _l("This big-screen link is not valid."),
+    "not_authenticated": _l("Join the workshop first."),
+    "participant_unknown": _l("You are not a participant of this workshop. Join it again."),
+    "phase_invalid": _l("Unknown phase."),
+    "phase_transition_refused": _l("The workshop cannot go from %(current)s to %(target)s."),
+    "group_invalid": _l("Choose one of the workshop's stakeholder groups."),
+    "workshop_full": _l("The workshop is full (%(max)s participants)."),
+    "track_invalid": _l("Choose one of the workshop's tracks."),
+    "not_proposing": _l("Proposals are not open at the moment."),
+    "activity_not_found": _l("This activity does not exist."),
+    "activity_hidden": _l("This activity was withdrawn by the facilitator."),
+    "not_voting": _l("Voting is not open at the moment."),
+    "over_activity_cap": _l("At most %(max)s dots on one activity."),
+    "over_budget": _l("Not enough dots left: you have %(left)s of %(budget)s."),
+    "over_approvals": _l("You have already supported %(max)s activities, the maximum."),
+    "results_hidden": _l("Results will be shown when voting closes."),
+    "import_refused": _l("Nothing was imported: %(count)s rows need fixing."),
+    "import_no_title_column": _l("The file needs a column named title."),
+    "import_encoding": _l("The file could not be read; save it as CSV UTF-8."),
+    "bad_request": _l("The request could not be understood."),
+    "csrf_failed": _l("This form has expired. Reload the page and try again."),
+    "payload_too_large": _l("What you sent is too large."),
+    "unknown_event": _l("Unknown action."),
+    "internal_error": _l("Something went wrong on the server; nothing was changed. Try again."),
+    "not_found": _l("Not found."),
+}
+
+
+def error_message(key: str, params: dict | None = None) -> str:
+    """Translate an error key with its parameters into the current locale."""
+    params = dict(params or {})
+    if "field" in params:
+        params["field"] = str(FIELDS.get(str(params["field"]), params["field"]))
+    template = ERRORS.get(key)
+    if template is None:
+        return gettext("Something went wrong on the server; nothing was changed. Try again.")
+    try:
+        return str(template) % params
+    except (KeyError, TypeError, ValueError):
+        return str(template)
+
+
+def error_payload(error: DomainError) -> dict:
+    """The JSON body (and socket ack) of a refused action."""
+    body = {"ok": False, "error": error.key, "message": error_message(error.key, error.params)}
+    rows = getattr(error, "rows", None)
+    if rows:
+        body["rows"] = [dict(r, message=error_message(r["error"], r.get("params"))) for r in rows]
+    return body

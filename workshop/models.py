@@ -1,0 +1,213 @@
+"""SQLAlchemy models and the invariants the database enforces."""
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Phase(StrEnum):
+    SETUP = "setup"
+    PROPOSING = "proposing"
+    VOTING = "voting"
+    CLOSED = "closed"
+
+
+class VotingMode(StrEnum):
+    APPROVAL = "approval"
+    DOTS = "dots"
+    SCORE = "score"
+
+
+class ActivityStatus(StrEnum):
+    VISIBLE = "visible"
+    HIDDEN = "hidden"
+
+
+TITLE_MAX = 120
+DESCRIPTION_MAX = 1000
+NAME_MAX = 80
+ORGANISATION_MAX = 120
+WORKSHOP_TITLE_MAX = 200
+WORKSHOP_DESCRIPTION_MAX = 2000
+OP_ID_MAX = 64
+SCORE_MIN, SCORE_MAX = 1, 5
+
+
+def _in(column: str, enum: type[StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(m.value) for m in enum)})"
+
+
+class Workshop(Base):
+    __tablename__ = "workshops"
+    __table_args__ = (
+        CheckConstraint(_in("phase", Phase), name="ck_workshop_phase"),
+        CheckConstraint(_in("voting_mode", VotingMode), name="ck_workshop_mode"),
+        CheckConstraint("budget IS NULL OR budget >= 1", name="ck_workshop_budget"),
+        CheckConstraint(
+            "per_activity_cap IS NULL OR per_activity_cap >= 1", name="ck_workshop_cap"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: short join code typed on phones: upper case, no look-alike characters
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    title: Mapped[str] = mapped_column(String(WORKSHOP_TITLE_MAX))
+    description: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(8), default="fr")
+    phase: Mapped[str] = mapped_column(String(16), default=Phase.SETUP.value)
+    voting_mode: Mapped[str] = mapped_column(String(16), default=VotingMode.DOTS.value)
+    #: dots: dots to spread; approval: most activities one may approve (NULL = no limit)
+    budget: Mapped[int | None] = mapped_column(Integer)
+    #: dots only: most dots on one activity
+    per_activity_cap: Mapped[int | None] = mapped_column(Integer)
+    #: whether phones see results while voting runs (the big screen always does)
+    live_results: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: whether the big screen shows the split of support by stakeholder group
+    show_group_split: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: sha256 of the facilitator's bearer token; the token itself is never stored
+    facilitator_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: read-only key in the big screen's URL
+    screen_key: Mapped[str] = mapped_column(String(64), unique=True)
+    #: bumped by every change; snapshots carry it so clients drop stale ones
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    groups: Mapped[list["StakeholderGroup"]] = relationship(
+        back_populates="workshop",
+        order_by="StakeholderGroup.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    tracks: Mapped[list["Track"]] = relationship(
+        back_populates="workshop",
+        order_by="Track.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class StakeholderGroup(Base):
+    __tablename__ = "stakeholder_groups"
+    __table_args__ = (UniqueConstraint("workshop_id", "name", name="uq_group_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    workshop: Mapped[Workshop] = relationship(back_populates="groups")
+
+
+class Track(Base):
+    __tablename__ = "tracks"
+    __table_args__ = (UniqueConstraint("workshop_id", "name", name="uq_track_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    workshop: Mapped[Workshop] = relationship(back_populates="tracks")
+
+
+class Participant(Base):
+    __tablename__ = "participants"
+    __table_args__ = (UniqueConstraint("workshop_id", "public_id", name="uq_participant_public"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
+    )
+    #: sha256 of the participant's token (kept by the phone in a cookie)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: pseudonymous id used in exports instead of the name
+    public_id: Mapped[str] = mapped_column(String(16))
+    display_name: Mapped[str] = mapped_column(String(NAME_MAX), default="")
+    organisation: Mapped[str] = mapped_column(String(ORGANISATION_MAX))
+    group_id: Mapped[int] = mapped_column(ForeignKey("stakeholder_groups.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(8), default="fr")
+    joined_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    group: Mapped[StakeholderGroup] = relationship()
+
+
+class Activity(Base):
+    __tablename__ = "activities"
+    __table_args__ = (CheckConstraint(_in("status", ActivityStatus), name="ck_activity_status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    description: Mapped[str] = mapped_column(Text, default="")
+    track_id: Mapped[int | None] = mapped_column(ForeignKey("tracks.id", ondelete="SET NULL"))
+    #: NULL when the facilitator added it
+    proposed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="SET NULL")
+    )
+    status: Mapped[str] = mapped_column(String(16), default=ActivityStatus.VISIBLE.value)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    track: Mapped[Track | None] = relationship()
+    proposed_by: Mapped[Participant | None] = relationship()
+
+
+class Vote(Base):
+    __tablename__ = "votes"
+    __table_args__ = (
+        UniqueConstraint("participant_id", "activity_id", name="uq_vote_once"),
+        CheckConstraint("value >= 1", name="ck_vote_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), index=True
+    )
+    #: approval: 1; dots: points on this activity; score: 1 to 5
+    value: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    participant: Mapped[Participant] = relationship()
+    activity: Mapped[Activity] = relationship()
+
+
+class Operation(Base):
+    """A client action already carried out, so that a retry of it has effect once."""
+
+    __tablename__ = "operations"
+    __table_args__ = (UniqueConstraint("workshop_id", "actor", "op_id", name="uq_operation"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    #: "p<participant id>" or "facilitator"
+    actor: Mapped[str] = mapped_column(String(32))
+    op_id: Mapped[str] = mapped_column(String(OP_ID_MAX))
+    kind: Mapped[str] = mapped_column(String(32))
+    #: the acknowledgement sent the first time, as JSON
+    result: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -1,0 +1,207 @@
+"""The Socket.IO namespace: thin handlers that parse, call a service and acknowledge."""
+
+import logging
+from functools import partial
+
+from flask import current_app, request
+from flask_socketio import Namespace, join_room
+from sqlalchemy.orm import Session
+
+from ..db import transaction
+from ..messages import error_message, error_payload
+from ..models import Participant, Workshop
+from ..services import activities as activity_service
+from ..services import voting as voting_service
+from ..services.errors import DomainError
+from ..services.operations import participant_actor, record_operation, replayed_result
+from ..services.participants import lock_participant, participant_by_token
+from ..services.text import clean_op_id
+from ..services.workshops import check_facilitator_token, check_screen_key, get_workshop
+from ..web.auth import PARTICIPANT_COOKIE, facilitates
+from .broadcast import room
+
+log = logging.getLogger(__name__)
+
+#: what the server keeps per connected socket: sid -> {"workshop_id", "audience", "participant_id"}
+_clients: dict[str, dict] = {}
+
+
+class WorkshopNamespace(Namespace):
+    """Participants (auth: participant_token), big screens (code + screen_key), consoles."""
+
+    def trigger_event(self, event, *args):
+        if event in ("connect", "disconnect"):
+            return super().trigger_event(event, *args)
+        handler = getattr(self, "on_" + (event or ""), None) or partial(self._unknown, event)
+        return self.socketio._handle_event(
+            partial(self._run_action, handler), event, self.namespace, *args
+        )
+
+    def _run_action(self, handler, data=None, *_extra):
+        """One event = one transaction; domain errors become error acks; broadcast after commit."""
+        client = _clients.get(request.sid)
+        try:
+            if client is None:
+                raise DomainError("not_authenticated")
+            if not isinstance(data, dict):
+                raise DomainError("bad_request")
+            with transaction() as db:
+                ack, changed = handler(db, client, data)
+        except DomainError as error:
+            return error_payload(error)
+        except Exception:
+            log.exception("socket event failed")
+            return {
+                "ok": False,
+                "error": "internal_error",
+                "message": error_message("internal_error"),
+            }
+        if changed:
+            current_app.extensions["atelier.broadcaster"].changed(client["workshop_id"])
+        return ack
+
+    def _unknown(self, event, db, client, data):
+        raise DomainError("unknown_event")
+
+    # -- connection -------------------------------------------------------------------------
+
+    def on_connect(self, auth=None):
+        auth = auth if isinstance(auth, dict) else {}
+        with transaction() as db:
+            client = self._identify(db, auth)
+        if client is None:
+            return False  # refused: the client sees a connect_error
+        _clients[request.sid] = client
+        join_room(room(client["workshop_id"], client["audience"]))
+        me = None
+        if client["participant_id"] is not None:
+            with transaction() as db:
+                me = _my_state(db, client)
+        current_app.extensions["atelier.broadcaster"].send_welcome(
+            request.sid, client["workshop_id"], client["audience"], me
+        )
+        return True
+
+    def on_disconnect(self, reason=None):
+        _clients.pop(request.sid, None)
+
+    def _identify(self, db: Session, auth: dict) -> dict | None:
+        code = auth.get("code")
+        token = auth.get("participant_token")
+        if token is None and isinstance(code, str):
+            token = request.cookies.get(PARTICIPANT_COOKIE.format(code=code.strip().upper()))
+        if token is not None:
+            participant = participant_by_token(db, token)
+            if participant is None:
+                return None
+            return {
+                "workshop_id": participant.workshop_id,
+                "audience": "phones",
+                "participant_id": participant.id,
+            }
+        try:
+            workshop = get_workshop(db, code)
+        except DomainError:
+            return None
+        if auth.get("screen_key") is not None:
+            try:
+                check_screen_key(workshop, auth.get("screen_key"))
+            except DomainError:
+                return None
+            return {"workshop_id": workshop.id, "audience": "screen", "participant_id": None}
+        if facilitates(workshop) or _facilitator_token_ok(workshop, auth.get("facilitator_token")):
+            return {"workshop_id": workshop.id, "audience": "console", "participant_id": None}
+        return None
+
+    # -- participant actions ----------------------------------------------------------------
+
+    def on_sync(self, db: Session, client: dict, data: dict):
+        """Resend a full snapshot to this client (after a reconnect, or when in doubt)."""
+        me = _my_state(db, client) if client["participant_id"] is not None else None
+        current_app.extensions["atelier.broadcaster"].send_welcome(
+            request.sid, client["workshop_id"], client["audience"], me
+        )
+        return {"ok": True}, False
+
+    def on_propose_activity(self, db: Session, client: dict, data: dict):
+        def act(workshop, participant):
+            activity = activity_service.propose_activity(
+                db,
+                workshop,
+                participant,
+                title=data.get("title"),
+                description=data.get("description", ""),
+                track=data.get("track"),
+            )
+            return {"ok": True, "activity_id": activity.id}
+
+        return _participant_op(db, client, data, "propose_activity", act)
+
+    def on_cast_vote(self, db: Session, client: dict, data: dict):
+        def act(workshop, participant):
+            voting_service.cast_vote(
+                db,
+                workshop,
+                participant,
+                data.get("activity_id"),
+                points=data.get("points"),
+                score=data.get("score"),
+            )
+            return {"ok": True, **voting_service.my_votes(db, workshop, participant)}
+
+        return _participant_op(db, client, data, "cast_vote", act)
+
+    def on_withdraw_vote(self, db: Session, client: dict, data: dict):
+        def act(workshop, participant):
+            voting_service.withdraw_vote(db, workshop, participant, data.get("activity_id"))
+            return {"ok": True, **voting_service.my_votes(db, workshop, participant)}
+
+        return _participant_op(db, client, data, "withdraw_vote", act)
+
+
+def _facilitator_token_ok(workshop, token) -> bool:
+    try:
+        check_facilitator_token(workshop, token)
+    except DomainError:
+        return False
+    return True
+
+
+def _load(db: Session, client: dict):
+    participant = db.get(Participant, client["participant_id"])
+    workshop = db.get(Workshop, client["workshop_id"])
+    if participant is None or workshop is None:
+        raise DomainError("participant_unknown")
+    return workshop, participant
+
+
+def _my_state(db: Session, client: dict) -> dict:
+    workshop, participant = _load(db, client)
+    return {
+        "participant_id": participant.public_id,
+        "group_id": participant.group_id,
+        "organisation": participant.organisation,
+        "name": participant.display_name,
+        "my_activity_ids": [
+            a.id
+            for a in activity_service.list_activities(db, workshop)
+            if a.proposed_by_id == participant.id
+        ],
+        **voting_service.my_votes(db, workshop, participant),
+    }
+
+
+def _participant_op(db: Session, client: dict, data: dict, kind: str, act):
+    """Run a participant's action once per op_id; a retry gets the first acknowledgement."""
+    if client["participant_id"] is None:
+        raise DomainError("not_authenticated")
+    op_id = clean_op_id(data.get("op_id"))
+    workshop, participant = _load(db, client)
+    lock_participant(db, participant)  # a retry racing its original waits here, then replays
+    actor = participant_actor(participant.id)
+    previous = replayed_result(db, workshop.id, actor, op_id)
+    if previous is not None:
+        return dict(previous, replayed=True), False
+    ack = act(workshop, participant)
+    record_operation(db, workshop.id, actor, op_id, kind, ack)
+    return ack, True

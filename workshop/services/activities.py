@@ -1,0 +1,227 @@
+"""Activities: proposals, the facilitator's drafts and imports, and moderation."""
+
+import csv
+import io
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import (
+    DESCRIPTION_MAX,
+    TITLE_MAX,
+    Activity,
+    ActivityStatus,
+    Participant,
+    Phase,
+    Track,
+    Workshop,
+)
+from .errors import DomainError, NotFound
+from .text import clean_text
+from .workshops import bump_version
+
+MAX_IMPORT_ROWS = 1000
+
+
+class ImportRefused(DomainError):
+    """A CSV import with bad rows: nothing was imported; `rows` says what to fix."""
+
+    def __init__(self, rows: list[dict]) -> None:
+        super().__init__("import_refused", count=len(rows))
+        self.rows = rows
+
+
+def find_track(workshop: Workshop, raw: object) -> Track | None:
+    """Return the workshop's track named (or numbered) `raw`; None for an empty value."""
+    if raw in (None, ""):
+        return None
+    for track in workshop.tracks:
+        if raw == track.id or (
+            isinstance(raw, str)
+            and raw.strip().casefold() in (track.name.casefold(), str(track.id))
+        ):
+            return track
+    raise DomainError("track_invalid")
+
+
+def _new_activity(
+    workshop: Workshop, title: object, description: object, track: object
+) -> Activity:
+    return Activity(
+        workshop_id=workshop.id,
+        title=clean_text(title, "title", TITLE_MAX, required=True),
+        description=clean_text(description, "description", DESCRIPTION_MAX, multiline=True),
+        track=find_track(workshop, track),
+        status=ActivityStatus.VISIBLE.value,
+    )
+
+
+def propose_activity(
+    session: Session,
+    workshop: Workshop,
+    participant: Participant,
+    *,
+    title: object,
+    description: object = "",
+    track: object = None,
+) -> Activity:
+    """A participant proposes an activity while proposals are open."""
+    if workshop.phase != Phase.PROPOSING.value:
+        raise DomainError("not_proposing")
+    activity = _new_activity(workshop, title, description, track)
+    activity.proposed_by_id = participant.id
+    session.add(activity)
+    session.flush()
+    bump_version(session, workshop)
+    return activity
+
+
+def add_activity(
+    session: Session,
+    workshop: Workshop,
+    *,
+    title: object,
+    description: object = "",
+    track: object = None,
+) -> Activity:
+    """The facilitator adds an activity, in any phase."""
+    activity = _new_activity(workshop, title, description, track)
+    session.add(activity)
+    session.flush()
+    bump_version(session, workshop)
+    return activity
+
+
+def get_activity(session: Session, workshop: Workshop, activity_id: object) -> Activity:
+    """Return one of the workshop's activities, hidden or not, or raise."""
+    if isinstance(activity_id, bool) or not isinstance(activity_id, int | str):
+        raise NotFound("activity_not_found")
+    try:
+        key = int(activity_id)
+    except ValueError:
+        raise NotFound("activity_not_found") from None
+    activity = session.get(Activity, key)
+    if activity is None or activity.workshop_id != workshop.id:
+        raise NotFound("activity_not_found")
+    return activity
+
+
+def edit_activity(
+    session: Session,
+    workshop: Workshop,
+    activity_id: object,
+    *,
+    title: object = None,
+    description: object = None,
+    track: object = ...,
+) -> Activity:
+    """The facilitator rewrites an activity; arguments left out stay as they are."""
+    activity = get_activity(session, workshop, activity_id)
+    if title is not None:
+        activity.title = clean_text(title, "title", TITLE_MAX, required=True)
+    if description is not None:
+        activity.description = clean_text(
+            description, "description", DESCRIPTION_MAX, multiline=True
+        )
+    if track is not ...:
+        activity.track = find_track(workshop, track)
+    session.flush()
+    bump_version(session, workshop)
+    return activity
+
+
+def set_activity_status(
+    session: Session, workshop: Workshop, activity_id: object, status: ActivityStatus
+) -> Activity:
+    """Hide or restore an activity; votes on a hidden one are kept but never count.
+
+    Dots on a hidden activity go back to their owners' budgets; at a restore, whoever has
+    spent them since keeps the newer votes and loses the excess on the restored activity.
+    """
+    activity = get_activity(session, workshop, activity_id)
+    activity.status = ActivityStatus(status).value
+    session.flush()
+    if activity.status == ActivityStatus.VISIBLE.value:
+        from .voting import trim_votes_over_limit
+
+        trim_votes_over_limit(session, workshop, activity)
+    bump_version(session, workshop)
+    return activity
+
+
+def list_activities(
+    session: Session, workshop: Workshop, *, include_hidden: bool = False
+) -> list[Activity]:
+    query = select(Activity).where(Activity.workshop_id == workshop.id).order_by(Activity.id)
+    if not include_hidden:
+        query = query.where(Activity.status == ActivityStatus.VISIBLE.value)
+    return list(session.scalars(query))
+
+
+def import_activities(session: Session, workshop: Workshop, data: bytes | str) -> list[Activity]:
+    """Import a CSV with columns title, description, track: every row, or none at all.
+
+    Accepts what spreadsheets write: UTF-8 with or without BOM (or cp1252), `,` or `;`.
+    A track named in the file that the workshop lacks is created.
+    """
+    text = _decode(data)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    headers = {(h or "").strip().casefold(): h for h in reader.fieldnames or []}
+    if "title" not in headers and "titre" not in headers:
+        raise DomainError("import_no_title_column")
+
+    def cell(row: dict, *names: str) -> str:
+        for name in names:
+            if name in headers:
+                return row.get(headers[name]) or ""
+        return ""
+
+    errors, pending = [], []
+    for line, row in enumerate(reader, start=2):
+        if len(pending) >= MAX_IMPORT_ROWS:
+            raise DomainError("too_many", field="rows", max=MAX_IMPORT_ROWS)
+        title = cell(row, "title", "titre")
+        description = cell(row, "description")
+        track = cell(row, "track", "piste", "axe").strip()
+        if not title.strip() and not description.strip() and not track:
+            continue
+        try:
+            pending.append(
+                (
+                    clean_text(title, "title", TITLE_MAX, required=True),
+                    clean_text(description, "description", DESCRIPTION_MAX, multiline=True),
+                    track,
+                )
+            )
+        except DomainError as error:
+            errors.append({"line": line, "error": error.key, "params": error.params})
+    if errors:
+        raise ImportRefused(errors)
+    for name in dict.fromkeys(t for _, _, t in pending if t):
+        try:
+            find_track(workshop, name)
+        except DomainError:
+            new = Track(name=clean_text(name, "track", 80, required=True))
+            new.position = len(workshop.tracks)
+            workshop.tracks.append(new)
+    session.flush()
+    created = [_new_activity(workshop, t, d, tr or None) for t, d, tr in pending]
+    session.add_all(created)
+    session.flush()
+    bump_version(session, workshop)
+    return created
+
+
+def _decode(data: bytes | str) -> str:
+    if isinstance(data, str):
+        return data.lstrip("\ufeff")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise DomainError("import_encoding")  # pragma: no cover - cp1252 decodes almost anything

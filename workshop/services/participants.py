@@ -1,0 +1,138 @@
+"""Participants: joining without an account, and who is in the room."""
+
+import secrets
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..models import NAME_MAX, ORGANISATION_MAX, Participant, StakeholderGroup, Workshop
+from .errors import DomainError
+from .text import clean_text
+from .tokens import CODE_ALPHABET, hash_token, new_token
+from .workshops import LANGUAGES
+
+
+def find_group(workshop: Workshop, raw: object) -> StakeholderGroup:
+    """Return the workshop's group named (or numbered) `raw`, or raise."""
+    for group in workshop.groups:
+        if raw == group.id or (
+            isinstance(raw, str)
+            and (raw.strip().casefold() == group.name.casefold() or raw.strip() == str(group.id))
+        ):
+            return group
+    raise DomainError("group_invalid")
+
+
+def join_workshop(
+    session: Session,
+    workshop: Workshop,
+    *,
+    name: object,
+    organisation: object,
+    group: object,
+    language: object = "fr",
+    existing_token: str | None = None,
+    max_participants: int = 2000,
+) -> tuple[Participant, str]:
+    """Join, or update the identity of the phone that already joined; return it and its token."""
+    display_name = clean_text(name, "name", NAME_MAX)
+    org = clean_text(organisation, "organisation", ORGANISATION_MAX, required=True)
+    chosen = find_group(workshop, group)
+    lang = language if language in LANGUAGES else workshop.language
+    participant = participant_by_token(session, existing_token, workshop.id)
+    if participant is not None:
+        participant.display_name, participant.organisation = display_name, org
+        participant.group_id, participant.language = chosen.id, lang
+        session.flush()
+        return participant, existing_token  # type: ignore[return-value]
+    if count_participants(session, workshop) >= max_participants:
+        raise DomainError("workshop_full", max=max_participants)
+    token = new_token()
+    participant = Participant(
+        workshop_id=workshop.id,
+        token_hash=hash_token(token),
+        public_id=_unused_public_id(session, workshop),
+        display_name=display_name,
+        organisation=org,
+        group_id=chosen.id,
+        language=lang,
+    )
+    session.add(participant)
+    session.flush()
+    return participant, token
+
+
+def _unused_public_id(session: Session, workshop: Workshop) -> str:
+    while True:
+        candidate = "P-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+        taken = session.scalar(
+            select(Participant.id).where(
+                Participant.workshop_id == workshop.id, Participant.public_id == candidate
+            )
+        )
+        if taken is None:
+            return candidate
+
+
+def participant_by_token(
+    session: Session, token: object, workshop_id: int | None = None
+) -> Participant | None:
+    """Return the participant holding `token` (in that workshop, if given), or None."""
+    if not isinstance(token, str) or not 10 <= len(token) <= 100:
+        return None
+    participant = session.scalar(
+        select(Participant).where(Participant.token_hash == hash_token(token))
+    )
+    if participant is None or (workshop_id is not None and participant.workshop_id != workshop_id):
+        return None
+    return participant
+
+
+def count_participants(session: Session, workshop: Workshop) -> int:
+    return session.scalar(
+        select(func.count(Participant.id)).where(Participant.workshop_id == workshop.id)
+    )
+
+
+def count_by_group(session: Session, workshop: Workshop) -> list[dict]:
+    """Participants per stakeholder group, in the workshop's group order."""
+    counts = dict(
+        session.execute(
+            select(Participant.group_id, func.count(Participant.id))
+            .where(Participant.workshop_id == workshop.id)
+            .group_by(Participant.group_id)
+        ).all()
+    )
+    return [
+        {"group_id": g.id, "name": g.name, "participants": counts.get(g.id, 0)}
+        for g in workshop.groups
+    ]
+
+
+def organisation_suggestions(session: Session, workshop: Workshop, limit: int = 200) -> list[str]:
+    """Organisations already typed in this workshop, most frequent first."""
+    rows = session.execute(
+        select(Participant.organisation, func.count(Participant.id).label("n"))
+        .where(Participant.workshop_id == workshop.id)
+        .group_by(Participant.organisation)
+        .order_by(func.count(Participant.id).desc(), Participant.organisation)
+        .limit(limit)
+    ).all()
+    return [org for org, _n in rows]
+
+
+def list_participants(session: Session, workshop: Workshop) -> list[Participant]:
+    return list(
+        session.scalars(
+            select(Participant)
+            .where(Participant.workshop_id == workshop.id)
+            .order_by(Participant.joined_at, Participant.id)
+        )
+    )
+
+
+def lock_participant(session: Session, participant: Participant) -> None:
+    """Serialise one participant's actions (PostgreSQL row lock; SQLite runs BEGIN IMMEDIATE)."""
+    session.execute(
+        select(Participant.id).where(Participant.id == participant.id).with_for_update()
+    )

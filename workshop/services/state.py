@@ -1,0 +1,61 @@
+"""Snapshots of a workshop, as pushed to screens and phones: full state, never deltas."""
+
+from sqlalchemy.orm import Session
+
+from ..models import Activity, Workshop
+from .activities import list_activities
+from .participants import count_by_group
+
+
+def voting_rule(workshop: Workshop) -> dict:
+    return {
+        "mode": workshop.voting_mode,
+        "budget": workshop.budget,
+        "per_activity_cap": workshop.per_activity_cap,
+    }
+
+
+def activity_record(activity: Activity, *, with_author: bool = False) -> dict:
+    record = {
+        "id": activity.id,
+        "title": activity.title,
+        "description": activity.description,
+        "track_id": activity.track_id,
+        "status": activity.status,
+        "proposed_by_participant": activity.proposed_by_id is not None,
+    }
+    if with_author:
+        author = activity.proposed_by
+        record["proposed_by"] = (
+            None
+            if author is None
+            else {
+                "group_id": author.group_id,
+                "organisation": author.organisation,
+                "public_id": author.public_id,
+            }
+        )
+    return record
+
+
+def workshop_state(session: Session, workshop: Workshop, *, include_hidden: bool = False) -> dict:
+    """What every screen shows of the workshop; hidden activities only for the facilitator."""
+    groups = count_by_group(session, workshop)
+    return {
+        "version": workshop.version,
+        "code": workshop.code,
+        "title": workshop.title,
+        "description": workshop.description,
+        "language": workshop.language,
+        "phase": workshop.phase,
+        "live_results": workshop.live_results,
+        "show_group_split": workshop.show_group_split,
+        "voting": voting_rule(workshop),
+        "groups": groups,
+        "participants": sum(g["participants"] for g in groups),
+        "tracks": [{"id": t.id, "name": t.name} for t in workshop.tracks],
+        "activities": [
+            activity_record(a, with_author=include_hidden)
+            for a in list_activities(session, workshop, include_hidden=include_hidden)
+        ],
+    }

@@ -1,0 +1,162 @@
+"""Votes: the server is the only judge of the workshop's voting rule."""
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from ..models import (
+    SCORE_MAX,
+    SCORE_MIN,
+    Activity,
+    ActivityStatus,
+    Participant,
+    Phase,
+    Vote,
+    VotingMode,
+    Workshop,
+)
+from .activities import get_activity
+from .errors import DomainError
+from .participants import lock_participant
+from .text import clean_int
+from .workshops import bump_version
+
+
+def _votable(
+    session: Session, workshop: Workshop, participant: Participant, activity_id
+) -> Activity:
+    if participant.workshop_id != workshop.id:
+        raise DomainError("participant_unknown")
+    if workshop.phase != Phase.VOTING.value:
+        raise DomainError("not_voting")
+    activity = get_activity(session, workshop, activity_id)
+    if activity.status != ActivityStatus.VISIBLE.value:
+        raise DomainError("activity_hidden")
+    return activity
+
+
+def cast_vote(
+    session: Session,
+    workshop: Workshop,
+    participant: Participant,
+    activity_id: object,
+    *,
+    points: object = None,
+    score: object = None,
+) -> Vote | None:
+    """Set the participant's vote on one activity; dots `points` is the new total there.
+
+    Returns the vote, or None when dots `points` is 0 (the vote is withdrawn).
+    """
+    activity = _votable(session, workshop, participant, activity_id)
+    lock_participant(session, participant)
+    mode = VotingMode(workshop.voting_mode)
+    existing = session.scalar(
+        select(Vote).where(Vote.participant_id == participant.id, Vote.activity_id == activity.id)
+    )
+    if mode is VotingMode.DOTS:
+        if points is None:
+            raise DomainError("field_required", field="points")
+        value = clean_int(points, "points", 0, 1000)
+        if value > workshop.per_activity_cap:
+            raise DomainError("over_activity_cap", max=workshop.per_activity_cap)
+        if value == 0:
+            _withdraw(session, workshop, existing)
+            return None
+        spent_elsewhere = _spent(session, participant, exclude_activity=activity.id)
+        if spent_elsewhere + value > workshop.budget:
+            raise DomainError(
+                "over_budget", budget=workshop.budget, left=workshop.budget - spent_elsewhere
+            )
+    elif mode is VotingMode.SCORE:
+        if score is None:
+            raise DomainError("field_required", field="score")
+        value = clean_int(score, "score", SCORE_MIN, SCORE_MAX)
+    else:
+        value = 1
+        limited = existing is None and workshop.budget is not None
+        if limited and _count(session, participant) >= workshop.budget:
+            raise DomainError("over_approvals", max=workshop.budget)
+    if existing is None:
+        existing = Vote(participant_id=participant.id, activity_id=activity.id, value=value)
+        session.add(existing)
+    else:
+        existing.value = value
+    session.flush()
+    bump_version(session, workshop)
+    return existing
+
+
+def withdraw_vote(
+    session: Session, workshop: Workshop, participant: Participant, activity_id: object
+) -> None:
+    """Remove the participant's vote on one activity (nothing to remove is not an error)."""
+    activity = _votable(session, workshop, participant, activity_id)
+    lock_participant(session, participant)
+    existing = session.scalar(
+        select(Vote).where(Vote.participant_id == participant.id, Vote.activity_id == activity.id)
+    )
+    _withdraw(session, workshop, existing)
+
+
+def _withdraw(session: Session, workshop: Workshop, vote: Vote | None) -> None:
+    if vote is not None:
+        session.execute(delete(Vote).where(Vote.id == vote.id))
+        session.expunge(vote)
+        bump_version(session, workshop)
+
+
+def _visible_votes(participant: Participant):
+    return (
+        select(Vote)
+        .join(Activity, Activity.id == Vote.activity_id)
+        .where(
+            Vote.participant_id == participant.id,
+            Activity.status == ActivityStatus.VISIBLE.value,
+        )
+    )
+
+
+def _spent(session: Session, participant: Participant, exclude_activity: int | None = None) -> int:
+    # Dots on hidden activities come back to the participant's budget.
+    query = _visible_votes(participant).with_only_columns(func.coalesce(func.sum(Vote.value), 0))
+    if exclude_activity is not None:
+        query = query.where(Vote.activity_id != exclude_activity)
+    return session.scalar(query)
+
+
+def _count(session: Session, participant: Participant) -> int:
+    return session.scalar(_visible_votes(participant).with_only_columns(func.count(Vote.id)))
+
+
+def my_votes(session: Session, workshop: Workshop, participant: Participant) -> dict:
+    """The participant's votes on visible activities and what they have left to give."""
+    votes = [
+        {"activity_id": v.activity_id, "value": v.value}
+        for v in session.scalars(_visible_votes(participant).order_by(Vote.activity_id))
+    ]
+    mode = VotingMode(workshop.voting_mode)
+    left = None
+    if mode is VotingMode.DOTS:
+        left = workshop.budget - sum(v["value"] for v in votes)
+    elif mode is VotingMode.APPROVAL and workshop.budget is not None:
+        left = workshop.budget - len(votes)
+    return {"votes": votes, "left": left}
+
+
+def trim_votes_over_limit(session: Session, workshop: Workshop, activity: Activity) -> None:
+    """Reduce votes on `activity` so that no voter exceeds the budget (after a restore)."""
+    if workshop.budget is None or workshop.voting_mode == VotingMode.SCORE.value:
+        return
+    for vote in session.scalars(select(Vote).where(Vote.activity_id == activity.id)).all():
+        participant = vote.participant
+        if workshop.voting_mode == VotingMode.DOTS.value:
+            over = _spent(session, participant) - workshop.budget
+        else:
+            over = _count(session, participant) - workshop.budget
+        if over <= 0:
+            continue
+        if workshop.voting_mode == VotingMode.DOTS.value and vote.value > over:
+            vote.value -= over
+        else:
+            session.delete(vote)
+        session.flush()

@@ -1,0 +1,232 @@
+"""Workshops: creation, phases and settings."""
+
+import hmac
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from ..models import (
+    NAME_MAX,
+    WORKSHOP_DESCRIPTION_MAX,
+    WORKSHOP_TITLE_MAX,
+    Phase,
+    StakeholderGroup,
+    Track,
+    VotingMode,
+    Workshop,
+)
+from .errors import DomainError, Forbidden, NotFound
+from .text import clean_int, clean_text
+from .tokens import hash_token, new_code, new_token, normalise_code
+
+LANGUAGES = ("fr", "ar", "en")
+MAX_GROUPS = 20
+MAX_TRACKS = 30
+DOTS_BUDGET, DOTS_CAP = 5, 3
+
+#: the facilitator may move forward, or back to reopen a phase
+TRANSITIONS: dict[Phase, set[Phase]] = {
+    Phase.SETUP: {Phase.PROPOSING, Phase.VOTING},
+    Phase.PROPOSING: {Phase.SETUP, Phase.VOTING},
+    Phase.VOTING: {Phase.PROPOSING, Phase.CLOSED},
+    Phase.CLOSED: {Phase.VOTING},
+}
+
+
+@dataclass(frozen=True)
+class VotingRule:
+    mode: VotingMode
+    budget: int | None
+    per_activity_cap: int | None
+
+
+def parse_voting_rule(raw: object) -> VotingRule:
+    """Validate a `voting` object: mode, and budget/per_activity_cap where the mode uses them."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise DomainError("field_invalid", field="voting")
+    mode_raw = raw.get("mode") or VotingMode.DOTS.value
+    try:
+        mode = VotingMode(mode_raw)
+    except ValueError:
+        raise DomainError("voting_mode_invalid") from None
+    budget = raw.get("budget")
+    cap = raw.get("per_activity_cap")
+    if mode is VotingMode.DOTS:
+        budget = DOTS_BUDGET if budget in (None, "") else clean_int(budget, "budget", 1, 100)
+        cap = DOTS_CAP if cap in (None, "") else clean_int(cap, "per_activity_cap", 1, 100)
+        cap = min(cap, budget)
+    elif mode is VotingMode.APPROVAL:
+        budget = None if budget in (None, "", 0) else clean_int(budget, "budget", 1, 1000)
+        cap = None
+    else:
+        budget = cap = None
+    return VotingRule(mode, budget, cap)
+
+
+def _clean_names(raw: object, field: str, limit: int, required: bool) -> list[str]:
+    if raw is None:
+        raw = []
+    if isinstance(raw, str):
+        raw = raw.splitlines()
+    if not isinstance(raw, list):
+        raise DomainError("field_invalid", field=field)
+    names: list[str] = []
+    seen: set[str] = set()
+    for item in raw:
+        name = clean_text(item, field, NAME_MAX)
+        if name and name.casefold() not in seen:
+            seen.add(name.casefold())
+            names.append(name)
+    if required and not names:
+        raise DomainError("groups_required")
+    if len(names) > limit:
+        raise DomainError("too_many", field=field, max=limit)
+    return names
+
+
+def create_workshop(
+    session: Session,
+    *,
+    title: object,
+    description: object = "",
+    groups: object,
+    tracks: object = None,
+    voting: object = None,
+    language: object = "fr",
+    live_results: object = True,
+) -> tuple[Workshop, str]:
+    """Create a workshop; return it with the facilitator's token (shown once)."""
+    rule = parse_voting_rule(voting)
+    if language not in LANGUAGES:
+        language = "fr"
+    token = new_token()
+    workshop = Workshop(
+        code=_unused_code(session),
+        title=clean_text(title, "title", WORKSHOP_TITLE_MAX, required=True),
+        description=clean_text(
+            description, "description", WORKSHOP_DESCRIPTION_MAX, multiline=True
+        ),
+        language=language,
+        phase=Phase.SETUP.value,
+        voting_mode=rule.mode.value,
+        budget=rule.budget,
+        per_activity_cap=rule.per_activity_cap,
+        live_results=bool(live_results),
+        facilitator_token_hash=hash_token(token),
+        screen_key=new_token(),
+    )
+    workshop.groups = [
+        StakeholderGroup(name=n, position=i)
+        for i, n in enumerate(_clean_names(groups, "groups", MAX_GROUPS, required=True))
+    ]
+    workshop.tracks = [
+        Track(name=n, position=i)
+        for i, n in enumerate(_clean_names(tracks, "tracks", MAX_TRACKS, required=False))
+    ]
+    session.add(workshop)
+    session.flush()
+    return workshop, token
+
+
+def _unused_code(session: Session) -> str:
+    for _ in range(20):
+        code = new_code()
+        if session.scalar(select(Workshop.id).where(Workshop.code == code)) is None:
+            return code
+    raise RuntimeError("no free workshop code")  # pragma: no cover - 887 million codes
+
+
+def get_workshop(session: Session, code: object) -> Workshop:
+    """Return the workshop with this join code (case and spaces forgiven) or raise."""
+    if not isinstance(code, str):
+        raise NotFound("workshop_not_found")
+    workshop = session.scalar(select(Workshop).where(Workshop.code == normalise_code(code)))
+    if workshop is None:
+        raise NotFound("workshop_not_found")
+    return workshop
+
+
+def get_workshop_by_id(session: Session, workshop_id: int) -> Workshop:
+    workshop = session.get(Workshop, workshop_id)
+    if workshop is None:
+        raise NotFound("workshop_not_found")
+    return workshop
+
+
+def check_facilitator_token(workshop: Workshop, token: object) -> None:
+    """Raise unless `token` is this workshop's facilitator token."""
+    if not isinstance(token, str) or not token:
+        raise Forbidden("facilitator_only")
+    if not hmac.compare_digest(hash_token(token), workshop.facilitator_token_hash):
+        raise Forbidden("facilitator_only")
+
+
+def check_screen_key(workshop: Workshop, key: object) -> None:
+    if not isinstance(key, str) or not hmac.compare_digest(key, workshop.screen_key):
+        raise Forbidden("screen_key_invalid")
+
+
+def set_phase(session: Session, workshop: Workshop, phase: object) -> Workshop:
+    """Move the workshop to `phase` if the transition is allowed."""
+    try:
+        target = Phase(phase)
+    except ValueError:
+        raise DomainError("phase_invalid") from None
+    current = Phase(workshop.phase)
+    if target is current:
+        return workshop
+    if target not in TRANSITIONS[current]:
+        raise DomainError("phase_transition_refused", current=current.value, target=target.value)
+    workshop.phase = target.value
+    bump_version(session, workshop)
+    return workshop
+
+
+def update_settings(
+    session: Session,
+    workshop: Workshop,
+    *,
+    live_results: object = None,
+    show_group_split: object = None,
+    title: object = None,
+    description: object = None,
+) -> Workshop:
+    """Change the facilitator's toggles and texts; None leaves a setting as it is."""
+    if live_results is not None:
+        workshop.live_results = _bool(live_results, "live_results")
+    if show_group_split is not None:
+        workshop.show_group_split = _bool(show_group_split, "show_group_split")
+    if title is not None:
+        workshop.title = clean_text(title, "title", WORKSHOP_TITLE_MAX, required=True)
+    if description is not None:
+        workshop.description = clean_text(
+            description, "description", WORKSHOP_DESCRIPTION_MAX, multiline=True
+        )
+    bump_version(session, workshop)
+    return workshop
+
+
+def _bool(value: object, field: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise DomainError("field_invalid", field=field)
+
+
+def bump_version(session: Session, workshop: Workshop) -> None:
+    """Increase the workshop's snapshot version in one statement (safe across processes)."""
+    session.execute(
+        update(Workshop).where(Workshop.id == workshop.id).values(version=Workshop.version + 1)
+    )
+
+
+def list_workshops(session: Session) -> list[Workshop]:
+    return list(session.scalars(select(Workshop).order_by(Workshop.created_at.desc())))
+
+
+def delete_workshop(session: Session, workshop: Workshop) -> None:
+    """Delete the workshop with every participant, activity and vote (database cascades)."""
+    session.execute(delete(Workshop).where(Workshop.id == workshop.id))
+    session.expunge(workshop)

@@ -1,0 +1,72 @@
+"""Blueprints by audience, plus what every response shares (errors, headers)."""
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from ..messages import error_message, error_payload
+from ..services.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.is_json
+
+
+def register_web(app: Flask) -> None:
+    from .api import bp as api_bp
+    from .facilitator import bp as facilitator_bp
+    from .participant import bp as participant_bp
+    from .screen import bp as screen_bp
+
+    for bp in (api_bp, facilitator_bp, participant_bp, screen_bp):
+        app.register_blueprint(bp)
+
+    @app.get("/healthz")
+    def healthz():
+        return {"ok": True, "service": "atelier"}
+
+    @app.errorhandler(DomainError)
+    def _domain_error(error: DomainError):
+        if wants_json():
+            return jsonify(error_payload(error)), error.status
+        message = error_message(error.key, error.params)
+        return render_template("error.html", message=message), error.status
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        key = {
+            400: "bad_request",
+            404: "not_found",
+            413: "payload_too_large",
+        }.get(error.code or 500, "bad_request")
+        if isinstance(error, RequestEntityTooLarge):
+            key = "payload_too_large"
+        if wants_json():
+            return jsonify({"ok": False, "error": key, "message": error_message(key)}), error.code
+        return render_template("error.html", message=error_message(key)), error.code
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        if wants_json():
+            return jsonify(
+                {"ok": False, "error": "internal_error", "message": error_message("internal_error")}
+            ), 500
+        return render_template("error.html", message=error_message("internal_error")), 500
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response

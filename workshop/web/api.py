@@ -1,0 +1,290 @@
+"""The JSON API: everything the facilitator does, plus joining over HTTP."""
+
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
+
+from .. import export
+from ..db import transaction
+from ..models import ActivityStatus, Phase
+from ..services import activities as activity_service
+from ..services import participants as participant_service
+from ..services import workshops as workshop_service
+from ..services.errors import DomainError, Forbidden, NotFound
+from ..services.results import compute_results
+from ..services.state import activity_record, workshop_state
+from ..services.voting import my_votes
+from .auth import (
+    bearer_token,
+    current_participant,
+    facilitates,
+    json_body,
+    require_facilitator,
+    require_participant,
+)
+from .common import broadcast, public_base_url, workshop_links
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def _created_payload(workshop, token: str) -> dict:
+    links = workshop_links(workshop)
+    return {
+        "ok": True,
+        "code": workshop.code,
+        "join_url": links["join_url"],
+        "screen_url": links["screen_url"],
+        "facilitator_url": public_base_url()
+        + url_for("facilitator.enter", code=workshop.code, token=token),
+        "facilitator_token": token,
+    }
+
+
+@bp.post("/workshops")
+def create_workshop():
+    data = json_body()
+    with transaction() as db:
+        workshop, token = workshop_service.create_workshop(
+            db,
+            title=data.get("title"),
+            description=data.get("description", ""),
+            groups=data.get("groups"),
+            tracks=data.get("tracks"),
+            voting=data.get("voting"),
+            language=data.get("language", "fr"),
+            live_results=data.get("live_results", True),
+        )
+        payload = _created_payload(workshop, token)
+    return jsonify(payload), 201
+
+
+def _is_facilitator(workshop) -> bool:
+    token = bearer_token()
+    if token is not None:
+        try:
+            workshop_service.check_facilitator_token(workshop, token)
+            return True
+        except Forbidden:
+            return False
+    return facilitates(workshop)
+
+
+@bp.get("/workshops/<code>")
+def get_workshop(code: str):
+    with transaction() as db:
+        workshop = workshop_service.get_workshop(db, code)
+        state = workshop_state(db, workshop, include_hidden=_is_facilitator(workshop))
+        state["organisations"] = participant_service.organisation_suggestions(db, workshop)
+    return jsonify(state)
+
+
+@bp.patch("/workshops/<code>")
+def update_workshop(code: str):
+    data = json_body()
+    with transaction() as db:
+        workshop = workshop_service.get_workshop(db, code)
+        require_facilitator(workshop)
+        workshop_service.update_settings(
+            db,
+            workshop,
+            live_results=data.get("live_results"),
+            show_group_split=data.get("show_group_split"),
+            title=data.get("title"),
+            description=data.get("description"),
+        )
+        workshop_id = workshop.id
+    broadcast(workshop_id)
+    return jsonify({"ok": True})
+
+
+@bp.delete("/workshops/<code>")
+def delete_workshop(code: str):
+    with transaction() as db:
+        workshop = workshop_service.get_workshop(db, code)
+        require_facilitator(workshop)
+        workshop_service.delete_workshop(db, workshop)
+    return jsonify({"ok": True})
+
+
+@bp.post("/workshops/<code>/phase")
+def set_phase(code: str):
+    data = json_body()
+    with transaction() as db:
+        workshop = workshop_service.get_workshop(db, code)
+        require_facilitator(workshop)
+        workshop_service.set_phase(db, workshop, data.get("phase"))
+        workshop_id, phase = workshop.id, workshop.phase
+    broadcast(workshop_id)
+    return jsonify({"ok": True, "phase": phase})
+
+
+@bp.post("/workshops/<code>/activities")
+def add_activity(code: str):
+    data = json_body()
+    with transaction() as db:
+        workshop = workshop_service.get_workshop(db, code)
+        require_facilitator(workshop)
+        activity = activity_service.add_activity(
+            db,
+            workshop,
+            title=data.get("title"),
+            description=data.get("description", ""),
+            track=data.get("track"),
+        )
+        workshop_id, record = workshop.id, activity_record(activity, with_author=True)
+    broadcast(workshop_id)
+    return jsonify({"ok": True, "activity_id": record["id"], "activity": record}), 201
+
+
+@bp.post("/workshops/<code>/activities/import")
+def import_activities(code: str):
+    upload = request.files.get("file")
+    data = upload.read() if upload is not None else request.get_data()
+    with transaction() as db:
+        workshop = workshop_service.get_workshop(db, code)
+        require_facilitator(workshop)
+        if not data:
+            raise DomainError("field_required", field="file")
+        created = activity_service.import_activities(db, workshop, data)
+        workshop_id, ids = workshop.id, [a.id for a in created]
+    broadcast(workshop_id)
+    return jsonify({"ok": True, "imported": len(ids), "activity_ids": ids}), 201
+
+
+@bp.patch("/workshops/<code>/activities/<int:activity_id>")
+def edit_activity(code: str, activity_id: int):
+    data = json_body()
+    with transaction() as db:
+        workshop = workshop_service.get_workshop(db, code)
+        require_facilitator(workshop)
+        activity = activity_service.edit_activity(
+            db,
+            workshop,
+            activity_id,
+            title=data.get("title"),
+            description=data.get("description"),
+            track=data.get("track", ...),
+        )
+        workshop_id, record = workshop.id, activity_record(activity, with_author=True)
+    broadcast(workshop_id)
+    return jsonify({"ok": True, "activity": record})
+
+
+def _set_status(code: str, activity_id: int, status: ActivityStatus):
+    with transaction() as db:
+        workshop = workshop_service.get_workshop(db, code)
+        require_facilitator(workshop)
+        activity = activity_service.set_activity_status(db, workshop, activity_id, status)
+        workshop_id, record = workshop.id, activity_record(activity, with_author=True)
+    broadcast(workshop_id)
+    return jsonify({"ok": True, "activity": record})
+
+
+@bp.post("/workshops/<code>/activities/<int:activity_id>/hide")
+def hide_activity(code: str, activity_id: int):
+    return _set_status(code, activity_id, ActivityStatus.HIDDEN)
+
+
+@bp.post("/workshops/<code>/activities/<int:activity_id>/restore")
+def restore_activity(code: str, activity_id: int):
+    return _set_status(code, activity_id, ActivityStatus.VISIBLE)
+
+
+@bp.get("/workshops/<code>/results")
+def results(code: str):
+    with transaction() as db:
+        workshop = workshop_service.get_workshop(db, code)
+        if not _is_facilitator(workshop):
+            if current_participant(db, workshop) is None:
+                require_facilitator(workshop)  # raises: neither facilitator nor participant
+            if not (workshop.live_results or workshop.phase == Phase.CLOSED.value):
+                raise Forbidden("results_hidden")
+        payload = compute_results(db, workshop)
+        payload["version"] = workshop.version
+    return jsonify(payload)
+
+
+@bp.post("/workshops/<code>/participants")
+def join(code: str):
+    data = json_body()
+    with transaction() as db:
+        workshop = workshop_service.get_workshop(db, code)
+        participant, token = participant_service.join_workshop(
+            db,
+            workshop,
+            name=data.get("name", ""),
+            organisation=data.get("organisation"),
+            group=data.get("group"),
+            language=data.get("language", workshop.language),
+            existing_token=bearer_token(),
+            max_participants=current_app.config["MAX_PARTICIPANTS"],
+        )
+        workshop_id = workshop.id
+        payload = {
+            "ok": True,
+            "participant_token": token,
+            "participant_id": participant.public_id,
+            "group_id": participant.group_id,
+        }
+    broadcast(workshop_id)
+    return jsonify(payload), 201
+
+
+@bp.get("/workshops/<code>/participants")
+def list_participants(code: str):
+    with transaction() as db:
+        workshop = workshop_service.get_workshop(db, code)
+        require_facilitator(workshop)
+        rows = [
+            {
+                "participant_id": p.public_id,
+                "name": p.display_name,
+                "organisation": p.organisation,
+                "group_id": p.group_id,
+                "joined_at": p.joined_at.isoformat() + "Z",
+            }
+            for p in participant_service.list_participants(db, workshop)
+        ]
+    return jsonify({"participants": rows})
+
+
+@bp.get("/workshops/<code>/me")
+def me(code: str):
+    with transaction() as db:
+        workshop = workshop_service.get_workshop(db, code)
+        participant = require_participant(db, workshop)
+        payload = {
+            "participant_id": participant.public_id,
+            "name": participant.display_name,
+            "organisation": participant.organisation,
+            "group_id": participant.group_id,
+            **my_votes(db, workshop, participant),
+        }
+    return jsonify(payload)
+
+
+@bp.get("/workshops/<code>/export/<name>.<fmt>")
+def export_file(code: str, name: str, fmt: str):
+    if name not in export.TABLES or fmt not in ("csv", "xlsx"):
+        raise NotFound("not_found")
+    with transaction() as db:
+        workshop = workshop_service.get_workshop(db, code)
+        require_facilitator(workshop)
+        headers, rows = export.TABLES[name](db, workshop)
+        filename = f"{workshop.code}-{name}.{fmt}"
+    if fmt == "csv":
+        body, mimetype = export.to_csv(headers, rows), "text/csv; charset=utf-8"
+    else:
+        body = export.to_xlsx(headers, rows, sheet=name)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.get("/openapi.json")
+def openapi():
+    path = Path(current_app.root_path) / "openapi.json"
+    return Response(path.read_text(encoding="utf-8"), mimetype="application/json")

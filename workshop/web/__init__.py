@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from ..messages import error_message, error_payload
 from ..services.errors import DomainError
+from .context import register_context
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,7 @@ def register_web(app: Flask) -> None:
 
     for bp in (api_bp, facilitator_bp, participant_bp, screen_bp):
         app.register_blueprint(bp)
+    register_context(app)
 
     @app.get("/healthz")
     def healthz():

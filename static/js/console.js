@@ -1,0 +1,142 @@
+/* The facilitator's console: phases, toggles, activities (add, import, edit, hide), results. */
+(function () {
+  "use strict";
+
+  var A = window.Atelier;
+  var t = A.t;
+  var el = A.el;
+  var code = A.config.code;
+  var base = "/api/workshops/" + encodeURIComponent(code);
+  var state = null;
+  var results = null;
+  var editing = null; // id of the activity being edited: its row is left alone by snapshots
+  var message = A.byId("console-msg");
+
+  function report(response, okText) {
+    if (response && response.ok) A.notify(message, okText || t.saved, "ok");
+    else A.notify(message, (response && response.message) || t.error_generic, "error");
+    return response;
+  }
+
+  function groupName(groupId) {
+    for (var i = 0; i < state.groups.length; i += 1) {
+      if (state.groups[i].group_id === groupId) return state.groups[i].name;
+    }
+    return "";
+  }
+
+  function resultOf(activityId) {
+    if (!results) return null;
+    for (var i = 0; i < results.activities.length; i += 1) {
+      if (results.activities[i].activity_id === activityId) return results.activities[i];
+    }
+    return null;
+  }
+
+  function editRow(activity, tr) {
+    editing = activity.id;
+    tr.textContent = "";
+    var title = el("input", { maxlength: "120", dir: "auto", value: activity.title, "aria-label": t.save });
+    var description = el("textarea", { maxlength: "1000", dir: "auto", rows: "2" });
+    description.value = activity.description;
+    var save = el("button", { type: "button", className: "primary", text: t.save, onclick: function () {
+      A.api("PATCH", base + "/activities/" + activity.id, { title: title.value, description: description.value }).then(function (r) {
+        report(r);
+        if (r.ok) { editing = null; render(); }
+      });
+    } });
+    var cancel = el("button", { type: "button", text: t.cancel, onclick: function () { editing = null; render(); } });
+    tr.appendChild(el("td", { colspan: "6" }, [title, description, save, cancel]));
+  }
+
+  function row(activity) {
+    var result = resultOf(activity.id);
+    var hidden = activity.status === "hidden";
+    var tr = el("tr", { className: hidden ? "is-hidden" : "" });
+    var author = activity.proposed_by ? groupName(activity.proposed_by.group_id) + " / " + activity.proposed_by.organisation : t.facilitator;
+    var toggle = el("button", { type: "button", text: hidden ? t.restore : t.hide, onclick: function () {
+      A.api("POST", base + "/activities/" + activity.id + (hidden ? "/restore" : "/hide")).then(report);
+    } });
+    var edit = el("button", { type: "button", text: t.edit, onclick: function () { editRow(activity, tr); } });
+    tr.appendChild(el("td", { text: result ? String(result.rank) : (hidden ? t.hidden : "") }));
+    tr.appendChild(el("td", {}, [el("span", { dir: "auto", text: activity.title }), activity.description ? el("small", { dir: "auto", text: activity.description }) : null]));
+    tr.appendChild(el("td", { dir: "auto", text: author }));
+    tr.appendChild(el("td", { text: result ? String(result.total) : "" }));
+    tr.appendChild(el("td", { text: result ? String(result.voters) : "" }));
+    tr.appendChild(el("td", {}, [edit, toggle]));
+    return tr;
+  }
+
+  function render() {
+    if (!state) return;
+    A.byId("phase").textContent = t.phases[state.phase];
+    A.byId("phase").className = "phase phase-" + state.phase;
+    Array.prototype.forEach.call(document.querySelectorAll("#phase-buttons button"), function (button) {
+      var current = button.getAttribute("data-phase") === state.phase;
+      button.classList.toggle("primary", current);
+      button.setAttribute("aria-pressed", current ? "true" : "false");
+    });
+    A.byId("live-results").checked = !!state.live_results;
+    A.byId("group-split").checked = !!state.show_group_split;
+    A.byId("count").textContent = String(state.participants);
+    var groups = A.byId("groups");
+    groups.textContent = "";
+    state.groups.forEach(function (g) {
+      groups.appendChild(el("li", {}, [el("span", { dir: "auto", text: g.name }), el("strong", { text: String(g.participants) })]));
+    });
+    var select = A.byId("a-track");
+    if (select.options.length !== state.tracks.length + 1) {
+      select.textContent = "";
+      select.appendChild(el("option", { value: "", text: t.no_track }));
+      state.tracks.forEach(function (track) { select.appendChild(el("option", { value: String(track.id), text: track.name })); });
+    }
+    if (editing !== null) return;
+    var body = A.byId("activities");
+    body.textContent = "";
+    var rank = {};
+    if (results) results.activities.forEach(function (r) { rank[r.activity_id] = r.rank; });
+    state.activities.slice().sort(function (a, b) {
+      return (rank[a.id] || 1e9) - (rank[b.id] || 1e9) || a.id - b.id;
+    }).forEach(function (activity) { body.appendChild(row(activity)); });
+    A.byId("voters").textContent = results ? String(results.voters) : "0";
+  }
+
+  A.connect({ code: code }, {
+    workshop_state: function (data) { state = data; render(); },
+    results: function (data) { results = data; render(); },
+  });
+
+  Array.prototype.forEach.call(document.querySelectorAll("#phase-buttons button"), function (button) {
+    button.addEventListener("click", function () {
+      A.api("POST", base + "/phase", { phase: button.getAttribute("data-phase") }).then(report);
+    });
+  });
+  A.byId("live-results").addEventListener("change", function (event) {
+    A.api("PATCH", base, { live_results: event.target.checked }).then(report);
+  });
+  A.byId("group-split").addEventListener("change", function (event) {
+    A.api("PATCH", base, { show_group_split: event.target.checked }).then(report);
+  });
+  A.byId("add-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var form = event.target;
+    A.api("POST", base + "/activities", {
+      title: A.byId("a-title").value,
+      description: A.byId("a-description").value,
+      track: A.byId("a-track").value || null,
+    }).then(function (r) {
+      report(r);
+      if (r.ok) form.reset();
+    });
+  });
+  A.byId("import-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var data = new FormData();
+    data.append("file", A.byId("import-file").files[0]);
+    A.api("POST", base + "/activities/import", data).then(function (r) {
+      if (r.ok) return report(r, A.fmt(t.imported, { count: r.imported }));
+      var details = (r.rows || []).slice(0, 5).map(function (row) { return "L" + row.line + ": " + row.message; });
+      A.notify(message, [r.message || t.error_generic].concat(details).join(" · "), "error");
+    });
+  });
+})();

@@ -1,0 +1,93 @@
+"""Start Atelier as a real server process (gevent, as in production) for end-to-end tests."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ServerProcess:
+    """`python run.py` on 127.0.0.1 with its own database; stopped by its own PID only."""
+
+    def __init__(self, database_url: str, port: int | None = None, env: dict | None = None):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "PUBLIC_URL": self.url,
+            "SECRET_KEY": "e2e-secret",
+            "ATELIER_HOST_KEY": "e2e-host-key",
+            "ATELIER_ASYNC_MODE": "gevent",
+            **(env or {}),
+        }
+        self.process: subprocess.Popen | None = None
+        self.log_path: Path | None = None
+
+    def start(self, log_path: Path, *args: str, timeout: float = 20) -> "ServerProcess":
+        self.log_path = log_path
+        log = open(log_path, "ab")  # noqa: SIM115 - handed to the child for its lifetime
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "run.py"),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                *args,
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {log_path.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"server did not answer in {timeout}s: {log_path.read_text()[-2000:]}")
+
+    def kill(self) -> None:
+        """SIGKILL: no chance to flush or say goodbye."""
+        if self.process and self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@contextmanager
+def running_server(tmp_path: Path, *args: str, database_url: str | None = None, env=None):
+    server = ServerProcess(database_url or f"sqlite:///{tmp_path / 'server.sqlite3'}", env=env)
+    server.start(tmp_path / "server.log", *args)
+    try:
+        yield server
+    finally:
+        server.stop()

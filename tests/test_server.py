@@ -1,0 +1,94 @@
+"""The real thing: `python run.py` under gevent, real websockets, a phone and a big screen."""
+
+import json
+import threading
+import urllib.request
+
+import pytest
+import socketio
+
+from tests.serverproc import running_server
+
+pytestmark = pytest.mark.server
+
+
+def _post(url, body, token=None):
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            **({"Authorization": f"Bearer {token}"} if token else {}),
+        },
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def test_phone_vote_reaches_the_big_screen_over_real_websockets(tmp_path):
+    with running_server(tmp_path) as server:
+        base = server.url + "/api/workshops"
+        w = _post(base, {"title": "Atelier", "groups": ["Gouvernement", "Syndicats"]})
+        token = w["facilitator_token"]
+        assert w["join_url"] == f"{server.url}/j/{w['code']}"
+        activity = _post(
+            f"{base}/{w['code']}/activities", {"title": "Former les conseillers"}, token
+        )
+        joined = _post(
+            f"{base}/{w['code']}/participants", {"organisation": "CDT", "group": "Syndicats"}
+        )
+        _post(f"{base}/{w['code']}/phase", {"phase": "voting"}, token)
+
+        screen_key = w["screen_url"].rsplit("/", 1)[1]
+        seen = threading.Event()
+        screen = socketio.Client(reconnection=False)
+
+        @screen.on("results")
+        def _results(data):
+            totals = {r["activity_id"]: r["total"] for r in data["activities"]}
+            if totals.get(activity["activity_id"]) == 2:
+                seen.set()
+
+        screen.connect(
+            server.url,
+            auth={"code": w["code"], "screen_key": screen_key},
+            transports=["websocket"],
+            wait_timeout=10,
+        )
+        phone = socketio.Client(reconnection=False)
+        phone.connect(
+            server.url,
+            auth={"participant_token": joined["participant_token"]},
+            transports=["websocket"],
+            wait_timeout=10,
+        )
+        try:
+            assert phone.transport() == "websocket"
+            ack = phone.call(
+                "cast_vote",
+                {"activity_id": activity["activity_id"], "points": 2, "op_id": "v-1"},
+                timeout=10,
+            )
+            assert ack["ok"] is True and ack["left"] == 3
+            assert seen.wait(10), "the big screen never received the vote"
+            replay = phone.call(
+                "cast_vote",
+                {"activity_id": activity["activity_id"], "points": 2, "op_id": "v-1"},
+                timeout=10,
+            )
+            assert replay["replayed"] is True
+        finally:
+            phone.disconnect()
+            screen.disconnect()
+        log = (tmp_path / "server.log").read_text()
+        assert "Traceback" not in log, log[-3000:]
+
+
+def test_refused_connection_without_credentials(tmp_path):
+    with running_server(tmp_path) as server:
+        stranger = socketio.Client(reconnection=False)
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            stranger.connect(
+                server.url, auth={"code": "NOPE"}, transports=["websocket"], wait_timeout=5
+            )

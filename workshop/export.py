@@ -79,7 +79,7 @@ def activities_table(db: Session, workshop: Workshop) -> Table:
         str(_l("track")),
         str(_l("proposed by")),
         str(_l("status")),
-        f"{_l('total')} ({total_label})",
+        "{} ({})".format(_l("total"), total_label),
         str(_l("voters")),
     ] + [g.name for g in groups]
     activities = list_activities(db, workshop, include_hidden=True)

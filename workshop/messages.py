@@ -26,6 +26,13 @@ FIELDS = {
     "file": _l("file"),
 }
 
+PHASES = {
+    "setup": _l("Preparation"),
+    "proposing": _l("Proposals"),
+    "voting": _l("Voting"),
+    "closed": _l("Closed"),
+}
+
 ERRORS = {
     "field_invalid": _l("The %(field)s is not valid."),
     "field_required": _l("The %(field)s is required."),
@@ -70,6 +77,9 @@ def error_message(key: str, params: dict | None = None) -> str:
     params = dict(params or {})
     if "field" in params:
         params["field"] = str(FIELDS.get(str(params["field"]), params["field"]))
+    for name in ("current", "target"):
+        if name in params:
+            params[name] = str(PHASES.get(str(params[name]), params[name]))
     template = ERRORS.get(key)
     if template is None:
         return gettext("Something went wrong on the server; nothing was changed. Try again.")

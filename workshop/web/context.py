@@ -4,14 +4,11 @@ from flask import Flask
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from ..messages import PHASES
+
 
 def phase_labels() -> dict[str, str]:
-    return {
-        "setup": _("Preparation"),
-        "proposing": _("Proposals"),
-        "voting": _("Voting"),
-        "closed": _("Closed"),
-    }
+    return {phase: str(label) for phase, label in PHASES.items()}
 
 
 def js_strings() -> dict[str, object]:

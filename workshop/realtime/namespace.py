@@ -118,6 +118,9 @@ class WorkshopNamespace(Namespace):
     def on_sync(self, db: Session, client: dict, data: dict):
         """Resend a full snapshot to this client (after a reconnect, or when in doubt)."""
         me = _my_state(db, client) if client["participant_id"] is not None else None
+        # End this read first: on SQLite it holds the write lock (BEGIN IMMEDIATE) that the
+        # snapshot's own transaction would wait for, on the same thread, until it times out.
+        db.commit()
         current_app.extensions["atelier.broadcaster"].send_welcome(
             request.sid, client["workshop_id"], client["audience"], me
         )

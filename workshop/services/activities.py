@@ -2,12 +2,14 @@
 
 import csv
 import io
+from collections.abc import Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import (
     DESCRIPTION_MAX,
+    NAME_MAX,
     TITLE_MAX,
     Activity,
     ActivityStatus,
@@ -100,6 +102,8 @@ def get_activity(session: Session, workshop: Workshop, activity_id: object) -> A
         key = int(activity_id)
     except ValueError:
         raise NotFound("activity_not_found") from None
+    if not 0 < key < 2**63:  # the database refuses (500) an id beyond a 64-bit integer
+        raise NotFound("activity_not_found")
     activity = session.get(Activity, key)
     if activity is None or activity.workshop_id != workshop.id:
         raise NotFound("activity_not_found")
@@ -165,19 +169,20 @@ def import_activities(session: Session, workshop: Workshop, data: bytes | str) -
     A track named in the file that the workshop lacks is created.
     """
     text = _decode(data)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    headers = {(h or "").strip().casefold(): h for h in reader.fieldnames or []}
+    # Rows are numbered as the spreadsheet numbers them: blank rows count, a cell with line
+    # breaks does not add rows (so no DictReader, which skips blank lines).
+    reader = _rows(csv.reader(io.StringIO(text), dialect=_dialect(text)))
+    headers: dict[str, int] = {}
+    for index, name in enumerate(next(reader, [])):
+        headers.setdefault(name.strip().casefold(), index)
     if "title" not in headers and "titre" not in headers:
         raise DomainError("import_no_title_column")
 
-    def cell(row: dict, *names: str) -> str:
+    def cell(row: list[str], *names: str) -> str:
         for name in names:
             if name in headers:
-                return row.get(headers[name]) or ""
+                index = headers[name]
+                return row[index] if index < len(row) else ""
         return ""
 
     errors, pending = [], []
@@ -186,15 +191,15 @@ def import_activities(session: Session, workshop: Workshop, data: bytes | str) -
             raise DomainError("too_many", field="rows", max=MAX_IMPORT_ROWS)
         title = cell(row, "title", "titre")
         description = cell(row, "description")
-        track = cell(row, "track", "piste", "axe").strip()
-        if not title.strip() and not description.strip() and not track:
+        track = cell(row, "track", "piste", "axe")
+        if not title.strip() and not description.strip() and not track.strip():
             continue
         try:
             pending.append(
                 (
                     clean_text(title, "title", TITLE_MAX, required=True),
                     clean_text(description, "description", DESCRIPTION_MAX, multiline=True),
-                    track,
+                    clean_text(track, "track", NAME_MAX),
                 )
             )
         except DomainError as error:
@@ -214,6 +219,29 @@ def import_activities(session: Session, workshop: Workshop, data: bytes | str) -
     session.flush()
     bump_version(session, workshop)
     return created
+
+
+def _rows(reader: Iterator[list[str]]) -> Iterator[list[str]]:
+    try:
+        yield from reader
+    except csv.Error:  # e.g. a cell over the csv module's 128 KiB limit
+        raise DomainError("import_encoding") from None
+
+
+class _OneColumn(csv.excel):
+    delimiter = "\x1f"  # a header without separators: commas in titles are text
+
+
+def _dialect(text: str) -> type[csv.Dialect]:
+    """The file's separator, among those its header line uses."""
+    header = text.split("\n", 1)[0]
+    candidates = "".join(d for d in ",;\t" if d in header)
+    if not candidates:
+        return _OneColumn
+    try:
+        return csv.Sniffer().sniff(text[:4096], delimiters=candidates)
+    except csv.Error:
+        return type("Guessed", (csv.excel,), {"delimiter": max(candidates, key=header.count)})
 
 
 def _decode(data: bytes | str) -> str:

@@ -36,7 +36,10 @@ def clean_int(value: object, field: str, lo: int, hi: int) -> int:
     if isinstance(value, bool):
         raise DomainError("field_invalid", field=field)
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        value = int(value.strip())
+        try:
+            value = int(value.strip())
+        except ValueError:  # "²" is a digit to isdigit() but not to int(); so are 5000 digits
+            raise DomainError("field_invalid", field=field) from None
     if not isinstance(value, int):
         raise DomainError("field_invalid", field=field)
     if not lo <= value <= hi:

@@ -1,0 +1,247 @@
+"""The Broadcaster's leading-edge throttle, driven by a fake clock and a fake socketio."""
+
+import random
+
+import pytest
+
+from workshop.db import transaction
+from workshop.models import Workshop
+from workshop.realtime import broadcast
+from workshop.realtime.broadcast import Broadcaster, public_state, room
+from workshop.services.activities import add_activity, set_activity_status
+from workshop.services.workshops import bump_version, create_workshop, delete_workshop
+
+WINDOW = 1.0
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+class FakeSocketIO:
+    """Records emits; background tasks run only when the test says their time has come."""
+
+    def __init__(self, clock: Clock):
+        self.clock = clock
+        self.tasks: list[tuple[float, object, tuple]] = []  # (wake-up time, fn, args)
+        self.emitted: list[tuple[float, str, str, dict]] = []
+        self.slept: list[float] = []
+
+    def start_background_task(self, fn, *args):
+        workshop_id, wait = args
+        self.tasks.append((self.clock.now + wait, fn, args))
+
+    def sleep(self, seconds):
+        self.slept.append(seconds)  # the clock is moved by the test, not here
+
+    def emit(self, event, payload, to=None):
+        self.emitted.append((self.clock.now, event, to, payload))
+
+    def run_due_tasks(self):
+        """Run the tasks whose wake-up time has come, in order."""
+        while True:
+            due = sorted((t for t in self.tasks if t[0] <= self.clock.now), key=lambda t: t[0])
+            if not due:
+                return
+            task = due[0]
+            self.tasks.remove(task)
+            fn, args = task[1], task[2]
+            fn(*args)
+
+    def sends(self, workshop_id) -> list[tuple[float, int]]:
+        """(time, version) of each snapshot sent to the workshop's console."""
+        return [
+            (at, payload["version"])
+            for at, event, to, payload in self.emitted
+            if event == "workshop_state" and to == room(workshop_id, "console")
+        ]
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(broadcast, "time", clock)
+    return clock
+
+
+@pytest.fixture
+def sio(clock):
+    return FakeSocketIO(clock)
+
+
+@pytest.fixture
+def broadcaster(app, sio):
+    app.config["BROADCAST_WINDOW"] = WINDOW
+    return Broadcaster(app, sio)
+
+
+def new_workshop(app, **kwargs) -> int:
+    with transaction(app) as db:
+        workshop, _ = create_workshop(db, title="Atelier", groups=["G"], **kwargs)
+        return workshop.id
+
+
+def change(app, broadcaster, workshop_id) -> int:
+    """Commit a change, tell the broadcaster, return the workshop's new version."""
+    with transaction(app) as db:
+        workshop = db.get(Workshop, workshop_id)
+        bump_version(db, workshop)
+        db.flush()
+        db.refresh(workshop)
+        version = workshop.version
+    broadcaster.changed(workshop_id)
+    return version
+
+
+def test_first_change_sends_at_once(app, clock, sio, broadcaster):
+    wid = new_workshop(app)
+    version = change(app, broadcaster, wid)
+    assert sio.tasks == []
+    assert sio.sends(wid) == [(clock.now, version)]
+    rooms = [(event, to) for _, event, to, _ in sio.emitted]
+    assert rooms == [
+        ("workshop_state", room(wid, "console")),
+        ("results", room(wid, "console")),
+        ("workshop_state", room(wid, "screen")),
+        ("results", room(wid, "screen")),
+        ("workshop_state", room(wid, "phones")),
+        ("results", room(wid, "phones")),
+    ]
+
+
+def test_changes_within_the_window_are_coalesced_into_one_later_send(app, clock, sio, broadcaster):
+    wid = new_workshop(app)
+    start = clock.now
+    change(app, broadcaster, wid)
+    clock.now = start + 0.1
+    change(app, broadcaster, wid)
+    clock.now = start + 0.2
+    change(app, broadcaster, wid)
+    clock.now = start + 0.9
+    last = change(app, broadcaster, wid)
+    assert len(sio.sends(wid)) == 1  # only the leading edge so far
+    assert len(sio.tasks) == 1  # one delayed send for three changes
+    wake_up = sio.tasks[0][0]
+    assert wake_up == pytest.approx(start + WINDOW)
+    assert sio.tasks[0][2][1] == pytest.approx(0.9)  # the wait asked of sleep()
+    clock.now = wake_up
+    sio.run_due_tasks()
+    assert sio.slept == [pytest.approx(0.9)]
+    sends = sio.sends(wid)
+    assert len(sends) == 2
+    assert sends[1] == (wake_up, last)  # the later send carries the latest change
+
+
+def test_a_change_after_the_window_sends_at_once_again(app, clock, sio, broadcaster):
+    wid = new_workshop(app)
+    start = clock.now
+    change(app, broadcaster, wid)
+    clock.now = start + WINDOW + 0.01
+    version = change(app, broadcaster, wid)
+    assert sio.tasks == []
+    assert sio.sends(wid)[-1] == (clock.now, version)
+    assert len(sio.sends(wid)) == 2
+
+
+def test_a_change_right_after_a_delayed_send_waits_for_the_next_window(
+    app, clock, sio, broadcaster
+):
+    wid = new_workshop(app)
+    start = clock.now
+    change(app, broadcaster, wid)
+    clock.now = start + 0.5
+    change(app, broadcaster, wid)
+    clock.now = start + WINDOW
+    sio.run_due_tasks()
+    clock.now = start + WINDOW + 0.1  # just after the delayed send: throttled again
+    version = change(app, broadcaster, wid)
+    assert len(sio.sends(wid)) == 2 and len(sio.tasks) == 1
+    clock.now = sio.tasks[0][0]
+    assert clock.now == pytest.approx(start + 2 * WINDOW)
+    sio.run_due_tasks()
+    assert sio.sends(wid)[-1] == (clock.now, version)
+
+
+def test_workshops_are_throttled_independently(app, clock, sio, broadcaster):
+    first, second = new_workshop(app), new_workshop(app)
+    change(app, broadcaster, first)
+    clock.now += 0.1
+    change(app, broadcaster, first)  # throttled
+    version = change(app, broadcaster, second)  # not throttled by the first's window
+    assert sio.sends(second) == [(clock.now, version)]
+    assert len(sio.sends(first)) == 1 and len(sio.tasks) == 1
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_no_change_is_left_without_a_send_after_it(app, clock, sio, broadcaster, seed):
+    rng = random.Random(seed)
+    wid = new_workshop(app)
+    changes: list[tuple[float, int]] = []
+    at = clock.now
+    for _ in range(40):
+        at += rng.choice([0.01, 0.05, 0.3, 0.7, 1.2, 2.5])
+        # let the background tasks due before this change run first
+        while sio.tasks and min(t[0] for t in sio.tasks) <= at:
+            clock.now = min(t[0] for t in sio.tasks)
+            sio.run_due_tasks()
+        clock.now = at
+        changes.append((at, change(app, broadcaster, wid)))
+    while sio.tasks:
+        clock.now = min(t[0] for t in sio.tasks)
+        sio.run_due_tasks()
+
+    sends = sio.sends(wid)
+    for at, version in changes:
+        later = [v for t, v in sends if t >= at]
+        assert later and max(later) >= version, (at, version)
+    assert sends[-1][1] == changes[-1][1]  # the last snapshot is the latest state
+    times = [t for t, _ in sends]
+    assert all(b - a >= WINDOW - 1e-9 for a, b in zip(times, times[1:], strict=False))
+    assert len(sends) < len(changes)  # bursts were coalesced
+
+
+def test_a_failed_delayed_send_does_not_block_later_ones(app, clock, sio, broadcaster, monkeypatch):
+    wid = new_workshop(app)
+    start = clock.now
+    change(app, broadcaster, wid)
+    clock.now = start + 0.5
+    change(app, broadcaster, wid)
+    real = broadcast.read_snapshot
+    monkeypatch.setattr(broadcast, "read_snapshot", lambda *_a: 1 / 0)
+    clock.now = start + WINDOW
+    sio.run_due_tasks()  # logged, not raised
+    monkeypatch.setattr(broadcast, "read_snapshot", real)
+    clock.now = start + 3 * WINDOW
+    version = change(app, broadcaster, wid)
+    assert sio.sends(wid)[-1] == (clock.now, version)
+
+
+def test_deleted_workshop_sends_nothing(app, clock, sio, broadcaster):
+    wid = new_workshop(app)
+    with transaction(app) as db:
+        delete_workshop(db, db.get(Workshop, wid))
+    broadcaster.changed(wid)
+    assert sio.emitted == []
+
+
+def test_audiences_get_what_they_may_see(app, clock, sio, broadcaster):
+    wid = new_workshop(app, live_results=False)
+    with transaction(app) as db:
+        workshop = db.get(Workshop, wid)
+        kept = add_activity(db, workshop, title="Visible").id
+        hidden = add_activity(db, workshop, title="Retirée").id
+        set_activity_status(db, workshop, hidden, "hidden")
+    broadcaster.changed(wid)
+    sent = {(event, to): payload for _, event, to, payload in sio.emitted}
+    console = sent[("workshop_state", room(wid, "console"))]
+    assert [a["id"] for a in console["activities"]] == [kept, hidden]
+    for audience in ("screen", "phones"):
+        state = sent[("workshop_state", room(wid, audience))]
+        assert [a["id"] for a in state["activities"]] == [kept]
+        assert state == public_state(console)
+    assert ("results", room(wid, "screen")) in sent
+    assert ("results", room(wid, "phones")) not in sent  # live results are off

@@ -3,7 +3,7 @@
 import logging
 from pathlib import Path
 
-from flask import Flask, request, session
+from flask import Flask, request
 
 from .config import ROOT, load_config
 from .db import init_db
@@ -54,9 +54,5 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["atelier.broadcaster"] = Broadcaster(app, socketio)
     socketio.on_namespace(WorkshopNamespace("/"))
     register_web(app)
-
-    @app.before_request
-    def _keep_language_choice() -> None:
-        session.permanent = True
 
     return app

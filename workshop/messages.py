@@ -39,6 +39,7 @@ ERRORS = {
     "field_too_long": _l("The %(field)s is too long: %(length)s characters, at most %(max)s."),
     "field_out_of_range": _l("The %(field)s must be between %(min)s and %(max)s."),
     "too_many": _l("Too many %(field)s: at most %(max)s."),
+    "op_id_reused": _l("This action identifier (op_id) was already used for another action."),
     "op_id_invalid": _l("This action has no valid identifier (op_id); reload the page."),
     "voting_mode_invalid": _l("The voting rule must be approval, dots or score."),
     "groups_required": _l("Give at least one stakeholder group."),

@@ -148,6 +148,7 @@ class Participant(Base):
     joined_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     group: Mapped[StakeholderGroup] = relationship()
+    workshop: Mapped[Workshop] = relationship()
 
 
 class Activity(Base):

@@ -101,7 +101,7 @@
     A.byId("voters").textContent = results ? String(results.voters) : "0";
   }
 
-  A.connect({ code: code }, {
+  A.connect({ code: code, role: "console" }, {
     workshop_state: function (data) { state = data; render(); },
     results: function (data) { results = data; render(); },
   });

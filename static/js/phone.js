@@ -181,8 +181,24 @@
     A.byId("empty").hidden = activities.length > 0;
   }
 
-  A.connect({ code: A.config.code }, {
-    workshop_state: function (data) { state = data; render(); },
+  /** During voting, an activity that comes back (restored) may carry a vote of mine the
+      server trimmed: ask for a fresh my_state rather than guess. */
+  function needsResync(previous, next) {
+    if (!previous || next.phase !== "voting") return false;
+    var before = {};
+    previous.activities.forEach(function (a) { before[a.id] = true; });
+    var gone = Object.keys(before).length !== next.activities.filter(function (a) { return before[a.id]; }).length;
+    var back = next.activities.some(function (a) { return !before[a.id]; });
+    return gone || back;
+  }
+
+  A.connect({ code: A.config.code, role: "phone" }, {
+    workshop_state: function (data) {
+      var resync = needsResync(state, data);
+      state = data;
+      render();
+      if (resync) A.socket.emit("sync", {});
+    },
     results: function (data) { results = data; render(); },
     my_state: function (data) { me = data; render(); },
   });

@@ -286,10 +286,10 @@ def test_missing_or_invalid_op_id_refused(client, room, op_id):
 @pytest.mark.parametrize(
     ("event", "args", "key"),
     [
-        ("cast_vote", (), "bad_request"),
+        ("cast_vote", (), "op_id_invalid"),
         ("cast_vote", ("not a dict",), "bad_request"),
         ("cast_vote", ([1, 2],), "bad_request"),
-        ("cast_vote", (None,), "bad_request"),
+        ("cast_vote", (None,), "op_id_invalid"),
         ("cast_vote", (42,), "bad_request"),
         ("cast_vote", ({"activity_id": "abc", "points": 1, "op_id": "m"},), "activity_not_found"),
         ("cast_vote", ({"activity_id": None, "points": 1, "op_id": "m"},), "activity_not_found"),

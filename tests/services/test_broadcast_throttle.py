@@ -30,6 +30,7 @@ class FakeSocketIO:
         self.tasks: list[tuple[float, object, tuple]] = []  # (wake-up time, fn, args)
         self.emitted: list[tuple[float, str, str, dict]] = []
         self.slept: list[float] = []
+        self.closed: list[str] = []
 
     def start_background_task(self, fn, *args):
         workshop_id, wait = args
@@ -40,6 +41,9 @@ class FakeSocketIO:
 
     def emit(self, event, payload, to=None):
         self.emitted.append((self.clock.now, event, to, payload))
+
+    def close_room(self, room):
+        self.closed.append(room)
 
     def run_due_tasks(self):
         """Run the tasks whose wake-up time has come, in order."""
@@ -220,12 +224,15 @@ def test_a_failed_delayed_send_does_not_block_later_ones(app, clock, sio, broadc
     assert sio.sends(wid)[-1] == (clock.now, version)
 
 
-def test_deleted_workshop_sends_nothing(app, clock, sio, broadcaster):
+def test_deleted_workshop_is_announced_then_its_rooms_closed(app, clock, sio, broadcaster):
     wid = new_workshop(app)
     with transaction(app) as db:
         delete_workshop(db, db.get(Workshop, wid))
     broadcaster.changed(wid)
-    assert sio.emitted == []
+    assert {(event, to) for _t, event, to, _p in sio.emitted} == {
+        ("workshop_deleted", f"w{wid}:{audience}") for audience in ("console", "screen", "phones")
+    }
+    assert sorted(sio.closed) == sorted(f"w{wid}:{a}" for a in ("console", "screen", "phones"))
 
 
 def test_audiences_get_what_they_may_see(app, clock, sio, broadcaster):

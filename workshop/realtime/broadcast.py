@@ -92,7 +92,10 @@ class Broadcaster:
 
     def send_snapshot(self, workshop_id: int) -> None:
         snapshot = read_snapshot(self.app, workshop_id)
-        if snapshot is None:
+        if snapshot is None:  # deleted: say so, then forget the rooms
+            for audience in ("console", "screen", "phones"):
+                self.socketio.emit("workshop_deleted", {}, to=room(workshop_id, audience))
+                self.socketio.close_room(room(workshop_id, audience))
             return
         state, results = snapshot
         public = public_state(state)

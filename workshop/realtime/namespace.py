@@ -16,6 +16,7 @@ from ..services.errors import DomainError
 from ..services.operations import participant_actor, record_operation, replayed_result
 from ..services.participants import lock_participant, participant_by_token
 from ..services.text import clean_op_id
+from ..services.tokens import normalise_code
 from ..services.workshops import check_facilitator_token, check_screen_key, get_workshop
 from ..web.auth import PARTICIPANT_COOKIE, facilitates
 from .broadcast import room
@@ -24,6 +25,10 @@ log = logging.getLogger(__name__)
 
 #: what the server keeps per connected socket: sid -> {"workshop_id", "audience", "participant_id"}
 _clients: dict[str, dict] = {}
+
+
+CHANGED = "changed"  #: the workshop changed: broadcast its snapshot after commit
+RESYNC = "resync"  #: send this client a fresh snapshot after commit
 
 
 class WorkshopNamespace(Namespace):
@@ -38,15 +43,16 @@ class WorkshopNamespace(Namespace):
         )
 
     def _run_action(self, handler, data=None, *_extra):
-        """One event = one transaction; domain errors become error acks; broadcast after commit."""
+        """One event = one transaction; domain errors become error acks; emits after commit."""
         client = _clients.get(request.sid)
         try:
             if client is None:
                 raise DomainError("not_authenticated")
+            data = {} if data is None else data
             if not isinstance(data, dict):
                 raise DomainError("bad_request")
             with transaction() as db:
-                ack, changed = handler(db, client, data)
+                ack, effect = handler(db, client, data)
         except DomainError as error:
             return error_payload(error)
         except Exception:
@@ -56,8 +62,10 @@ class WorkshopNamespace(Namespace):
                 "error": "internal_error",
                 "message": error_message("internal_error"),
             }
-        if changed:
+        if effect == CHANGED:
             current_app.extensions["atelier.broadcaster"].changed(client["workshop_id"])
+        elif effect == RESYNC:
+            _welcome(client)
         return ack
 
     def _unknown(self, event, db, client, data):
@@ -66,65 +74,28 @@ class WorkshopNamespace(Namespace):
     # -- connection -------------------------------------------------------------------------
 
     def on_connect(self, auth=None):
+        if request.sid in _clients:
+            return None  # a client-sent event named "connect": it changes nothing
         auth = auth if isinstance(auth, dict) else {}
         with transaction() as db:
-            client = self._identify(db, auth)
+            client = _identify(db, auth)
         if client is None:
             return False  # refused: the client sees a connect_error
         _clients[request.sid] = client
         join_room(room(client["workshop_id"], client["audience"]))
-        me = None
-        if client["participant_id"] is not None:
-            with transaction() as db:
-                me = _my_state(db, client)
-        current_app.extensions["atelier.broadcaster"].send_welcome(
-            request.sid, client["workshop_id"], client["audience"], me
-        )
+        _welcome(client)
         return True
 
     def on_disconnect(self, reason=None):
+        if self.socketio.server.manager.is_connected(request.sid, self.namespace):
+            return  # a client-sent event named "disconnect", not a real one
         _clients.pop(request.sid, None)
-
-    def _identify(self, db: Session, auth: dict) -> dict | None:
-        code = auth.get("code")
-        token = auth.get("participant_token")
-        if token is None and isinstance(code, str):
-            token = request.cookies.get(PARTICIPANT_COOKIE.format(code=code.strip().upper()))
-        if token is not None:
-            participant = participant_by_token(db, token)
-            if participant is None:
-                return None
-            return {
-                "workshop_id": participant.workshop_id,
-                "audience": "phones",
-                "participant_id": participant.id,
-            }
-        try:
-            workshop = get_workshop(db, code)
-        except DomainError:
-            return None
-        if auth.get("screen_key") is not None:
-            try:
-                check_screen_key(workshop, auth.get("screen_key"))
-            except DomainError:
-                return None
-            return {"workshop_id": workshop.id, "audience": "screen", "participant_id": None}
-        if facilitates(workshop) or _facilitator_token_ok(workshop, auth.get("facilitator_token")):
-            return {"workshop_id": workshop.id, "audience": "console", "participant_id": None}
-        return None
 
     # -- participant actions ----------------------------------------------------------------
 
     def on_sync(self, db: Session, client: dict, data: dict):
         """Resend a full snapshot to this client (after a reconnect, or when in doubt)."""
-        me = _my_state(db, client) if client["participant_id"] is not None else None
-        # End this read first: on SQLite it holds the write lock (BEGIN IMMEDIATE) that the
-        # snapshot's own transaction would wait for, on the same thread, until it times out.
-        db.commit()
-        current_app.extensions["atelier.broadcaster"].send_welcome(
-            request.sid, client["workshop_id"], client["audience"], me
-        )
-        return {"ok": True}, False
+        return {"ok": True}, RESYNC
 
     def on_propose_activity(self, db: Session, client: dict, data: dict):
         def act(workshop, participant):
@@ -160,6 +131,55 @@ class WorkshopNamespace(Namespace):
             return {"ok": True, **voting_service.my_votes(db, workshop, participant)}
 
         return _participant_op(db, client, data, "withdraw_vote", act)
+
+
+def _identify(db: Session, auth: dict) -> dict | None:
+    """Who connects: a big screen (screen_key), a console, or a phone; None refuses."""
+    code = auth.get("code")
+    role = auth.get("role")
+    if auth.get("screen_key") is not None or auth.get("facilitator_token") is not None:
+        role = "screen" if auth.get("screen_key") is not None else "console"
+    elif auth.get("participant_token") is not None:
+        role = "phone"
+    if role == "phone" or role is None:
+        token = auth.get("participant_token")
+        if token is None and isinstance(code, str):
+            token = request.cookies.get(PARTICIPANT_COOKIE.format(code=normalise_code(code)))
+        participant = participant_by_token(db, token)
+        if participant is not None:
+            if isinstance(code, str) and participant.workshop.code != normalise_code(code):
+                return None
+            return {
+                "workshop_id": participant.workshop_id,
+                "audience": "phones",
+                "participant_id": participant.id,
+            }
+        if role == "phone":
+            return None
+    try:
+        workshop = get_workshop(db, code)
+    except DomainError:
+        return None
+    if role == "screen":
+        try:
+            check_screen_key(workshop, auth.get("screen_key"))
+        except DomainError:
+            return None
+        return {"workshop_id": workshop.id, "audience": "screen", "participant_id": None}
+    if facilitates(workshop) or _facilitator_token_ok(workshop, auth.get("facilitator_token")):
+        return {"workshop_id": workshop.id, "audience": "console", "participant_id": None}
+    return None
+
+
+def _welcome(client: dict) -> None:
+    """A fresh snapshot for this client, read after any transaction of its own has ended."""
+    me = None
+    if client["participant_id"] is not None:
+        with transaction() as db:
+            me = _my_state(db, client)
+    current_app.extensions["atelier.broadcaster"].send_welcome(
+        request.sid, client["workshop_id"], client["audience"], me
+    )
 
 
 def _facilitator_token_ok(workshop, token) -> bool:
@@ -202,9 +222,9 @@ def _participant_op(db: Session, client: dict, data: dict, kind: str, act):
     workshop, participant = _load(db, client)
     lock_participant(db, participant)  # a retry racing its original waits here, then replays
     actor = participant_actor(participant.id)
-    previous = replayed_result(db, workshop.id, actor, op_id)
+    previous = replayed_result(db, workshop.id, actor, op_id, kind)
     if previous is not None:
-        return dict(previous, replayed=True), False
+        return dict(previous, replayed=True), None
     ack = act(workshop, participant)
     record_operation(db, workshop.id, actor, op_id, kind, ack)
-    return ack, True
+    return ack, CHANGED

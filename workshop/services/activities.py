@@ -20,7 +20,7 @@ from ..models import (
 )
 from .errors import DomainError, NotFound
 from .text import clean_text
-from .workshops import bump_version
+from .workshops import MAX_TRACKS, bump_version
 
 MAX_IMPORT_ROWS = 1000
 
@@ -37,6 +37,8 @@ def find_track(workshop: Workshop, raw: object) -> Track | None:
     """Return the workshop's track named (or numbered) `raw`; None for an empty value."""
     if raw in (None, ""):
         return None
+    if isinstance(raw, bool):
+        raise DomainError("track_invalid")
     for track in workshop.tracks:
         if raw == track.id or (
             isinstance(raw, str)
@@ -187,13 +189,13 @@ def import_activities(session: Session, workshop: Workshop, data: bytes | str) -
 
     errors, pending = [], []
     for line, row in enumerate(reader, start=2):
-        if len(pending) >= MAX_IMPORT_ROWS:
-            raise DomainError("too_many", field="rows", max=MAX_IMPORT_ROWS)
         title = cell(row, "title", "titre")
         description = cell(row, "description")
         track = cell(row, "track", "piste", "axe")
         if not title.strip() and not description.strip() and not track.strip():
             continue
+        if len(pending) + len(errors) >= MAX_IMPORT_ROWS:
+            raise DomainError("too_many", field="rows", max=MAX_IMPORT_ROWS)
         try:
             pending.append(
                 (
@@ -206,15 +208,20 @@ def import_activities(session: Session, workshop: Workshop, data: bytes | str) -
             errors.append({"line": line, "error": error.key, "params": error.params})
     if errors:
         raise ImportRefused(errors)
+    # A file names tracks by name only: a cell "2" is a track called "2", not track id 2.
+    by_name = {t.name.casefold(): t for t in workshop.tracks}
     for name in dict.fromkeys(t for _, _, t in pending if t):
-        try:
-            find_track(workshop, name)
-        except DomainError:
-            new = Track(name=clean_text(name, "track", 80, required=True))
-            new.position = len(workshop.tracks)
-            workshop.tracks.append(new)
+        if name.casefold() not in by_name:
+            if len(workshop.tracks) >= MAX_TRACKS:
+                raise DomainError("too_many", field="tracks", max=MAX_TRACKS)
+            by_name[name.casefold()] = Track(name=name, position=len(workshop.tracks))
+            workshop.tracks.append(by_name[name.casefold()])
     session.flush()
-    created = [_new_activity(workshop, t, d, tr or None) for t, d, tr in pending]
+    created = []
+    for title, description, track in pending:
+        activity = _new_activity(workshop, title, description, None)
+        activity.track = by_name[track.casefold()] if track else None
+        created.append(activity)
     session.add_all(created)
     session.flush()
     bump_version(session, workshop)

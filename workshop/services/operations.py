@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Operation
+from .errors import DomainError
 
 
 def participant_actor(participant_id: int) -> str:
@@ -15,16 +16,22 @@ def participant_actor(participant_id: int) -> str:
 FACILITATOR = "facilitator"
 
 
-def replayed_result(session: Session, workshop_id: int, actor: str, op_id: str) -> dict | None:
+def replayed_result(
+    session: Session, workshop_id: int, actor: str, op_id: str, kind: str
+) -> dict | None:
     """The acknowledgement recorded for this op_id, if the action was already carried out."""
-    stored = session.scalar(
-        select(Operation.result).where(
+    stored = session.execute(
+        select(Operation.kind, Operation.result).where(
             Operation.workshop_id == workshop_id,
             Operation.actor == actor,
             Operation.op_id == op_id,
         )
-    )
-    return None if stored is None else json.loads(stored)
+    ).first()
+    if stored is None:
+        return None
+    if stored.kind != kind:
+        raise DomainError("op_id_reused")
+    return json.loads(stored.result)
 
 
 def record_operation(

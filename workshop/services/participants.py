@@ -9,11 +9,13 @@ from ..models import NAME_MAX, ORGANISATION_MAX, Participant, StakeholderGroup, 
 from .errors import DomainError
 from .text import clean_text
 from .tokens import CODE_ALPHABET, hash_token, new_token
-from .workshops import LANGUAGES
+from .workshops import LANGUAGES, bump_version
 
 
 def find_group(workshop: Workshop, raw: object) -> StakeholderGroup:
     """Return the workshop's group named (or numbered) `raw`, or raise."""
+    if isinstance(raw, bool):
+        raise DomainError("group_invalid")
     for group in workshop.groups:
         if raw == group.id or (
             isinstance(raw, str)
@@ -44,6 +46,7 @@ def join_workshop(
         participant.display_name, participant.organisation = display_name, org
         participant.group_id, participant.language = chosen.id, lang
         session.flush()
+        bump_version(session, workshop)
         return participant, existing_token  # type: ignore[return-value]
     if count_participants(session, workshop) >= max_participants:
         raise DomainError("workshop_full", max=max_participants)
@@ -59,6 +62,7 @@ def join_workshop(
     )
     session.add(participant)
     session.flush()
+    bump_version(session, workshop)
     return participant, token
 
 

@@ -114,7 +114,7 @@ def create_workshop(
         voting_mode=rule.mode.value,
         budget=rule.budget,
         per_activity_cap=rule.per_activity_cap,
-        live_results=bool(live_results),
+        live_results=_bool(live_results, "live_results"),
         facilitator_token_hash=hash_token(token),
         screen_key=new_token(),
     )

@@ -102,7 +102,9 @@ def delete_workshop(code: str):
     with transaction() as db:
         workshop = workshop_service.get_workshop(db, code)
         require_facilitator(workshop)
+        workshop_id = workshop.id
         workshop_service.delete_workshop(db, workshop)
+    broadcast(workshop_id)  # tells every screen the workshop is gone
     return jsonify({"ok": True})
 
 
@@ -138,8 +140,11 @@ def add_activity(code: str):
 
 @bp.post("/workshops/<code>/activities/import")
 def import_activities(code: str):
-    upload = request.files.get("file")
-    data = upload.read() if upload is not None else request.get_data()
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        data = upload.read() if upload is not None else b""
+    else:  # a raw body, whatever curl or a script calls its type
+        data = request.get_data(parse_form_data=False)
     with transaction() as db:
         workshop = workshop_service.get_workshop(db, code)
         require_facilitator(workshop)
@@ -216,7 +221,7 @@ def join(code: str):
             organisation=data.get("organisation"),
             group=data.get("group"),
             language=data.get("language", workshop.language),
-            existing_token=bearer_token(),
+            existing_token=(existing := bearer_token()),
             max_participants=current_app.config["MAX_PARTICIPANTS"],
         )
         workshop_id = workshop.id
@@ -227,7 +232,7 @@ def join(code: str):
             "group_id": participant.group_id,
         }
     broadcast(workshop_id)
-    return jsonify(payload), 201
+    return jsonify(payload), 200 if token == existing else 201
 
 
 @bp.get("/workshops/<code>/participants")
@@ -273,7 +278,7 @@ def export_file(code: str, name: str, fmt: str):
         headers, rows = export.TABLES[name](db, workshop)
         filename = f"{workshop.code}-{name}.{fmt}"
     if fmt == "csv":
-        body, mimetype = export.to_csv(headers, rows), "text/csv; charset=utf-8"
+        body, mimetype = export.to_csv(headers, rows), "text/csv"
     else:
         body = export.to_xlsx(headers, rows, sheet=name)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

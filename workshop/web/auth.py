@@ -35,6 +35,7 @@ def facilitates(workshop: Workshop) -> bool:
 
 
 def grant_console(workshop: Workshop) -> None:
+    session.permanent = True
     session["facilitates"] = sorted({*session.get("facilitates", []), workshop.id})[-50:]
 
 
@@ -54,6 +55,7 @@ def require_facilitator(workshop: Workshop) -> None:
 
 def csrf_token() -> str:
     if "csrf" not in session:
+        session.permanent = True
         session["csrf"] = secrets.token_urlsafe(24)
     return session["csrf"]
 

@@ -18,6 +18,7 @@ def host():
     if key is not None:
         if not check_host_key(key):
             abort(403)
+        session.permanent = True
         session["host"] = True
         return redirect(url_for("facilitator.host"))  # the key leaves the address bar
     if not is_host():

@@ -20,7 +20,7 @@ def test_raw_csv_sent_as_a_form_is_imported(client, make_workshop):
     w = make_workshop()
     response = client.post(
         f"/api/workshops/{w['code']}/activities/import",
-        data="title;track\nFormer;2\n".encode(),
+        data=b"title;track\nFormer;2\n",
         headers={**w["auth"], "Content-Type": "application/x-www-form-urlencoded"},
     )
     assert response.status_code == 201, response.get_json()

@@ -4,6 +4,13 @@
   "use strict";
 
   var A = (window.Atelier = {});
+  /** Extension points for feature scripts loaded before the page script: each is a list of
+      functions the page calls (see phone.js, screen.js, console.js for their arguments). */
+  A.extend = { phoneActivity: [], phoneRender: [], screenRender: [], consoleRow: [], consoleRender: [] };
+  A.run = function (point) {
+    var args = Array.prototype.slice.call(arguments, 1);
+    A.extend[point].forEach(function (fn) { fn.apply(null, args); });
+  };
   A.config = JSON.parse(document.getElementById("config").textContent);
   A.t = JSON.parse(document.getElementById("i18n").textContent);
 

@@ -64,6 +64,7 @@
     tr.appendChild(el("td", { text: result ? String(result.total) : "" }));
     tr.appendChild(el("td", { text: result ? String(result.voters) : "" }));
     tr.appendChild(el("td", {}, [edit, toggle]));
+    A.run("consoleRow", tr, activity, state, results);
     return tr;
   }
 
@@ -99,6 +100,7 @@
       return (rank[a.id] || 1e9) - (rank[b.id] || 1e9) || a.id - b.id;
     }).forEach(function (activity) { body.appendChild(row(activity)); });
     A.byId("voters").textContent = results ? String(results.voters) : "0";
+    A.run("consoleRender", state, results);
   }
 
   A.connect({ code: code, role: "console" }, {

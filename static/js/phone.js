@@ -134,6 +134,7 @@
       li.appendChild(el("p", { className: "tally", text: t.total + ": " + result.total + " · " + result.voters + " " + t.voters }));
     }
     if (state.phase === "voting" || state.phase === "closed") li.appendChild(voteControls(activity));
+    A.run("phoneActivity", li, activity, state, me, results);
     return li;
   }
 
@@ -179,6 +180,7 @@
       }
     });
     A.byId("empty").hidden = activities.length > 0;
+    A.run("phoneRender", state, me, results);
   }
 
   /** During voting, an activity that comes back (restored) may carry a vote of mine the

@@ -138,6 +138,7 @@
     renderProposals();
     renderLegend();
     renderResults();
+    A.run("screenRender", state, results);
   }
 
   A.connect({ code: A.config.code, screen_key: A.config.screen_key }, {

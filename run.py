@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"Facilitator (keep this link private): {base}/host?key={app.config['HOST_KEY']}")
     if demo_link:
         print(f"Demo workshop console: {demo_link}")
-    for code, title in workshops[:5]:
+    for code, title in workshops:
         print(f"\n{title} — code {code}\nJoin: {base}/j/{code}")
         print_qr(f"{base}/j/{code}")
     sys.stdout.flush()

@@ -24,6 +24,22 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LANGUAGES) or "fr"
 
 
+def origin_check(extra: list[str] | str | None):
+    """Socket.IO connections from the page's own origin only, plus the `extra` origins
+    (e.g. the public address of a reverse proxy that rewrites the Host header)."""
+    if not extra:
+        return None  # python-engineio's same-origin check (it honours X-Forwarded-Proto/Host)
+    allowed = {extra} if isinstance(extra, str) else set(extra)
+    if "*" in allowed:
+        return "*"
+
+    def check(origin: str, environ: dict) -> bool:
+        own = f"{environ.get('wsgi.url_scheme')}://{environ.get('HTTP_HOST')}"
+        return origin in allowed or origin == own
+
+    return check
+
+
 def make_limiter(app: Flask):
     """Rate-limit counters in Redis when REDIS_URL is set, else in the database."""
     from .ratelimit import DatabaseCounters, RateLimiter, RedisCounters
@@ -58,8 +74,7 @@ def create_app(config: dict | None = None) -> Flask:
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["REDIS_URL"],
         channel=app.config["REDIS_CHANNEL"],
-        # None: only the page's own origin (python-engineio's same-origin check)
-        cors_allowed_origins=app.config.get("SOCKETIO_ALLOWED_ORIGINS"),
+        cors_allowed_origins=origin_check(app.config.get("SOCKETIO_ALLOWED_ORIGINS")),
         max_http_buffer_size=64 * 1024,
         ping_interval=20,
         ping_timeout=30,

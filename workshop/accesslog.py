@@ -6,7 +6,7 @@ key (/host?key=...) and Engine.IO session ids travel in URLs; none of them reach
 
 import re
 from datetime import datetime
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote
 
 REDACTED = "…"
 #: query parameters that are neither secret nor personal
@@ -25,10 +25,10 @@ def redact_path(target: str) -> str:
     if not query:
         return path
     pairs = [
-        (name, value if name in _SAFE_PARAMS else REDACTED)
+        f"{quote(name)}={quote(value) if name in _SAFE_PARAMS else REDACTED}"
         for name, value in parse_qsl(query, keep_blank_values=True)
     ]
-    return path + "?" + urlencode(pairs, safe=REDACTED)
+    return path + "?" + "&".join(pairs)
 
 
 def redacting_handler():
@@ -36,6 +36,19 @@ def redacting_handler():
     from gevent.pywsgi import WSGIHandler
 
     class RedactingHandler(WSGIHandler):
+        def handle_one_response(self):
+            try:
+                return super().handle_one_response()
+            finally:
+                if (self.environ or {}).get("HTTP_UPGRADE", "").lower() == "websocket":
+                    # the websocket is over: its closing frame is no HTTP request to parse
+                    self.close_connection = True
+
+        def log_error(self, msg, *args):
+            # gevent would add the client's address and echo what it sent (maybe a secret)
+            message = msg % args if args else msg
+            self.server.error_log.write(f"{message.split(':', 1)[0][:80]}\n")
+
         def format_request(self):
             method, target, *_rest = (self.requestline or "- -").split(" ") + ["-"]
             status = (self._orig_status or self.status or "000").split()[0]

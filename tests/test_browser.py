@@ -160,16 +160,10 @@ def test_user_text_is_shown_literally_and_never_runs(browser, server, with_csp):
         join_page.goto(f"{server.url}/j/{code}")
         for page in (console, screen, phone):
             page.wait_for_selector("body[data-connection=connected]", state="attached")
-        wait_until(
-            console, "document.querySelectorAll('#activities tr').length >= %d" % len(PAYLOADS)
-        )
-        wait_until(
-            phone, "document.querySelectorAll('#activities li').length >= %d" % len(PAYLOADS)
-        )
-        wait_until(
-            screen,
-            "document.querySelectorAll('#results li, #proposals li').length >= %d" % len(PAYLOADS),
-        )
+        n = len(PAYLOADS)
+        wait_until(console, f"document.querySelectorAll('#activities tr').length >= {n}")
+        wait_until(phone, f"document.querySelectorAll('#activities li').length >= {n}")
+        wait_until(screen, f"document.querySelectorAll('#results li, #proposals li').length >= {n}")
         time.sleep(0.5)  # let any delayed handler (onerror, ontoggle...) fire
         shown = {name: page.inner_text("body") for name, page, _ in pages}
         for name, page, dialogs in pages:

@@ -179,6 +179,10 @@
    */
   A.act = function (event, payload, done) {
     var data = Object.assign({}, payload, { op_id: A.opId() });
+    if (JSON.stringify(data).length > 60000) { // the server would drop the connection
+      if (done) done({ ok: false, error: "payload_too_large", message: A.t.too_large });
+      return;
+    }
     outbox.push({ event: event, data: data, at: Date.now() });
     saveOutbox();
     if (done) callbacks[data.op_id] = done;

@@ -89,12 +89,20 @@ def test_every_page_and_answer_carries_the_security_headers(site):
         kinds.add(response.mimetype)
         if response.mimetype == "text/html":
             check_html(response.get_data(as_text=True), path)
-    assert {"text/html", "application/json", "image/svg+xml", "text/javascript", "text/css"} <= kinds
+    assert {
+        "text/html",
+        "application/json",
+        "image/svg+xml",
+        "text/javascript",
+        "text/css",
+    } <= kinds
 
 
 def test_console_page_embeds_no_secret(app, make_workshop):
     w = make_workshop()
     browser = app.test_client()
-    page = browser.get(w["facilitator_url"].removeprefix("http://atelier.test"), follow_redirects=True)
+    page = browser.get(
+        w["facilitator_url"].removeprefix("http://atelier.test"), follow_redirects=True
+    )
     assert page.status_code == 200
     assert w["facilitator_token"] not in page.get_data(as_text=True)

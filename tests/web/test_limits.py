@@ -216,12 +216,14 @@ def test_rate_counters_hold_no_address_in_clear(app, client, make_workshop):
     assert keys and not any("192.0.2.77" in k for k in keys)
 
 
-def test_deleting_the_workshop_deletes_its_counters(app, client, make_workshop):
+def test_deleting_the_workshop_deletes_its_counters_and_links(app, client, make_workshop):
     w = make_workshop()
     join_api(client, w)
+    client.post(url(w, "/cohosts"), json={"label": "Amina"}, headers=w["auth"])
     assert client.delete(url(w), headers=w["auth"]).status_code == 200
     with app.extensions["atelier.engine"].connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM rate_counters")).scalar() == 0
+        for table in ("rate_counters", "facilitator_links", "participants", "operations"):
+            assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 0, table
 
 
 # -- the participant cap ----------------------------------------------------------------------

@@ -62,6 +62,7 @@ def js_strings() -> dict[str, object]:
         "revoked": _("The link is revoked: it and the consoles opened with it stop working."),
         "cohost_created": _("Send this link to the co-host now; it is shown only once:"),
         "no_label": _("(no note)"),
+        "too_large": _("What you sent is too large."),
     }
 
 

@@ -19,6 +19,7 @@ import psutil  # noqa: E402
 import qrcode  # noqa: E402
 
 from workshop import create_app  # noqa: E402
+from workshop.accesslog import redacting_handler  # noqa: E402
 from workshop.db import transaction  # noqa: E402
 from workshop.extensions import socketio  # noqa: E402
 from workshop.services.demo import create_demo_workshop  # noqa: E402
@@ -76,7 +77,11 @@ def main(argv: list[str] | None = None) -> None:
         print(f"\n{title} — code {code}\nJoin: {base}/j/{code}")
         print_qr(f"{base}/j/{code}")
     sys.stdout.flush()
-    socketio.run(app, host=args.host, port=args.port, allow_unsafe_werkzeug=True)
+    options = {}
+    if app.config["SOCKETIO_ASYNC_MODE"] == "gevent":
+        # an access log with neither client addresses nor the secrets that URLs carry
+        options = {"log_output": True, "handler_class": redacting_handler()}
+    socketio.run(app, host=args.host, port=args.port, allow_unsafe_werkzeug=True, **options)
 
 
 if __name__ == "__main__":

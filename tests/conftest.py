@@ -2,9 +2,12 @@
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from workshop import create_app
@@ -14,6 +17,39 @@ from workshop.models import Base
 
 #: set to a PostgreSQL URL to run the whole suite against PostgreSQL
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+#: the servers of this machine, for the tests that need PostgreSQL or Redis themselves
+POSTGRES_URL = os.environ.get(
+    "ATELIER_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REDIS_URL = os.environ.get("ATELIER_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+def unavailable(what: str) -> None:
+    """Skip loudly on a laptop without the server; fail in CI, where it must be there."""
+    message = f"{what} is not available: this test needs it"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message + " (CI=true)")
+    pytest.skip(message)
+
+
+@contextmanager
+def postgres_schema(base_url: str) -> Iterator[str]:
+    """A fresh schema on the shared server, dropped afterwards; yields a URL that uses it."""
+    schema = "t_" + uuid.uuid4().hex[:12]
+    admin = create_engine(base_url)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+    except OperationalError:
+        admin.dispose()
+        unavailable(f"PostgreSQL at {base_url}")
+    sep = "&" if "?" in base_url else "?"
+    try:
+        yield f"{base_url}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
 
 
 @pytest.fixture
@@ -21,16 +57,42 @@ def database_url(tmp_path):
     if not TEST_DATABASE_URL:
         yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
         return
-    # One schema per test on the shared server: fresh, and dropped afterwards.
-    schema = "t_" + uuid.uuid4().hex[:12]
-    admin = create_engine(TEST_DATABASE_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    sep = "&" if "?" in TEST_DATABASE_URL else "?"
-    yield f"{TEST_DATABASE_URL}{sep}options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    with postgres_schema(TEST_DATABASE_URL) as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh schema on this machine's PostgreSQL, whatever database the suite runs on."""
+    with postgres_schema(POSTGRES_URL) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_database_url(request, tmp_path):
+    """The test runs once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'any.sqlite3'}"
+        return
+    with postgres_schema(POSTGRES_URL) as url:
+        yield url
+
+
+@pytest.fixture
+def redis_url():
+    """This machine's Redis, and a key prefix / channel no other test run uses."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        unavailable(f"Redis at {REDIS_URL}")
+    prefix = "atelier-test-" + uuid.uuid4().hex[:12]
+    yield REDIS_URL, prefix
+    for key in client.scan_iter(match=prefix + "*"):
+        client.delete(key)
+    client.close()
 
 
 @pytest.fixture

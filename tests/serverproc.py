@@ -1,6 +1,7 @@
 """Start Atelier as a real server process (gevent, as in production) for end-to-end tests."""
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -14,9 +15,22 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free port on 127.0.0.1: within ATELIER_TEST_PORTS ("5500-5599") when it is set."""
+    span = os.environ.get("ATELIER_TEST_PORTS")
+    if not span:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return sock.getsockname()[1]
+    low, high = (int(p) for p in span.split("-"))
+    for port in random.sample(range(low, high + 1), high - low + 1):
+        with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {span}")
 
 
 class ServerProcess:
@@ -67,6 +81,11 @@ class ServerProcess:
                 time.sleep(0.1)
         self.stop()
         raise RuntimeError(f"server did not answer in {timeout}s: {log_path.read_text()[-2000:]}")
+
+    def restart(self, *args: str, timeout: float = 20) -> "ServerProcess":
+        """Start again on the same port, with the same database and log."""
+        assert self.log_path is not None
+        return self.start(self.log_path, *args, timeout=timeout)
 
     def kill(self) -> None:
         """SIGKILL: no chance to flush or say goodbye."""

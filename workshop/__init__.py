@@ -4,6 +4,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import ROOT, load_config
 from .db import init_db
@@ -21,6 +22,37 @@ def select_locale() -> str:
     if remembered in LANGUAGES:
         return remembered
     return request.accept_languages.best_match(LANGUAGES) or "fr"
+
+
+def origin_check(extra: list[str] | str | None):
+    """Socket.IO connections from the page's own origin only, plus the `extra` origins
+    (e.g. the public address of a reverse proxy that rewrites the Host header)."""
+    if not extra:
+        return None  # python-engineio's same-origin check (it honours X-Forwarded-Proto/Host)
+    allowed = {extra} if isinstance(extra, str) else set(extra)
+    if "*" in allowed:
+        return "*"
+
+    def check(origin: str, environ: dict) -> bool:
+        own = f"{environ.get('wsgi.url_scheme')}://{environ.get('HTTP_HOST')}"
+        return origin in allowed or origin == own
+
+    return check
+
+
+def make_limiter(app: Flask):
+    """Rate-limit counters in Redis when REDIS_URL is set, else in the database."""
+    from .ratelimit import DatabaseCounters, RateLimiter, RedisCounters
+
+    store = app.config.get("RATE_LIMIT_STORE") or ("redis" if app.config["REDIS_URL"] else "")
+    if store == "redis":
+        counters = RedisCounters(
+            app.config.get("RATE_LIMIT_REDIS_URL") or app.config["REDIS_URL"],
+            app.config["RATE_LIMIT_PREFIX"],
+        )
+    else:
+        counters = DatabaseCounters(app.extensions["atelier.sessions"])
+    return RateLimiter(counters)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -41,7 +73,8 @@ def create_app(config: dict | None = None) -> Flask:
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["REDIS_URL"],
-        cors_allowed_origins=app.config.get("SOCKETIO_ALLOWED_ORIGINS"),
+        channel=app.config["REDIS_CHANNEL"],
+        cors_allowed_origins=origin_check(app.config.get("SOCKETIO_ALLOWED_ORIGINS")),
         max_http_buffer_size=64 * 1024,
         ping_interval=20,
         ping_timeout=30,
@@ -52,6 +85,11 @@ def create_app(config: dict | None = None) -> Flask:
     from .web import register_web
 
     app.extensions["atelier.broadcaster"] = Broadcaster(app, socketio)
+    app.extensions["atelier.limiter"] = make_limiter(app)
+    if app.config["PROXY_COUNT"]:
+        # outermost, so that Socket.IO connections see the client's address too
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     socketio.on_namespace(WorkshopNamespace("/"))
     register_web(app)
 

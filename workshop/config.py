@@ -17,6 +17,12 @@ def _float(name: str, default: float) -> float:
     return float(raw) if raw not in (None, "") else default
 
 
+def _list(name: str) -> list[str] | None:
+    raw = os.environ.get(name, "")
+    items = [item.strip().rstrip("/") for item in raw.split(",") if item.strip()]
+    return items or None
+
+
 def load_config(instance_path: Path) -> dict:
     """Return the configuration read from the environment, with defaults."""
     return {
@@ -33,6 +39,21 @@ def load_config(instance_path: Path) -> dict:
         "BROADCAST_WINDOW": _float("ATELIER_BROADCAST_WINDOW", 0.15),
         "MAX_CONTENT_LENGTH": _int("ATELIER_MAX_REQUEST_BYTES", 1024 * 1024),
         "MAX_PARTICIPANTS": _int("ATELIER_MAX_PARTICIPANTS", 2000),
+        #: origins allowed to open a Socket.IO connection besides the page's own (comma list)
+        "SOCKETIO_ALLOWED_ORIGINS": _list("ATELIER_ALLOWED_ORIGINS"),
+        #: how many reverse proxies stand in front (their X-Forwarded-For is then trusted)
+        "PROXY_COUNT": _int("ATELIER_PROXY_COUNT", 0),
+        #: Redis channel of the Socket.IO message queue (several Atelier servers on one Redis)
+        "REDIS_CHANNEL": os.environ.get("ATELIER_REDIS_CHANNEL", "atelier"),
+        #: rate limits, COUNT/SECONDS ("off" to disable), per workshop
+        "RATE_JOIN_ADDRESS": os.environ.get("ATELIER_RATE_JOIN_ADDRESS", "120/60"),
+        "RATE_JOIN_PARTICIPANT": os.environ.get("ATELIER_RATE_JOIN_PARTICIPANT", "10/60"),
+        "RATE_PROPOSE_PARTICIPANT": os.environ.get("ATELIER_RATE_PROPOSE_PARTICIPANT", "10/60"),
+        "RATE_PROPOSE_ADDRESS": os.environ.get("ATELIER_RATE_PROPOSE_ADDRESS", "120/60"),
+        "RATE_PIN": os.environ.get("ATELIER_RATE_PIN", "5/900"),
+        #: where the counters live: "database", or "redis" (the default when REDIS_URL is set)
+        "RATE_LIMIT_STORE": os.environ.get("ATELIER_RATE_LIMIT_STORE") or None,
+        "RATE_LIMIT_PREFIX": os.environ.get("ATELIER_RATE_LIMIT_PREFIX", "atelier:rl:"),
         "BABEL_DEFAULT_LOCALE": "fr",
         "LANGUAGES": ["fr", "ar", "en"],
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "workshop" / "translations"),

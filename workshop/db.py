@@ -1,14 +1,31 @@
 """Engine and session factory kept on the app; the handler owns the transaction."""
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask import Flask, current_app
-from sqlalchemy import create_engine, event
+from sqlalchemy import Connection, create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from .models import Base
+
+log = logging.getLogger(__name__)
+# alembic says "Context impl SQLiteImpl." at every start; upgrades are logged here instead
+logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: the revision whose schema equals what versions before migrations created with create_all
+BASELINE = "0001"
+#: any number, the same in every process: serialises schema upgrades on PostgreSQL
+_UPGRADE_LOCK = 0x41_54_45_4C  # "ATEL"
 
 
 def make_engine(url: str) -> Engine:
@@ -36,10 +53,50 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
+def alembic_config(connection: Connection | None = None) -> Config:
+    """Alembic's configuration for our migrations, bound to `connection` when given."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+@cache
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def upgrade_database(engine: Engine) -> None:
+    """Bring the schema to the newest revision, keeping every row.
+
+    A fresh database is created at head in one step; one made before migrations existed is
+    marked as the baseline revision, then upgraded. Processes starting together take turns
+    (an advisory lock on PostgreSQL, the write lock of BEGIN IMMEDIATE on SQLite).
+    """
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _UPGRADE_LOCK})
+        current = MigrationContext.configure(conn).get_current_revision()
+        if current is None and not inspect(conn).has_table("workshops"):
+            Base.metadata.create_all(conn)
+            MigrationContext.configure(conn).stamp(
+                ScriptDirectory.from_config(alembic_config()), "head"
+            )
+            return
+        if current == head_revision():
+            return
+        config = alembic_config(conn)
+        if current is None:
+            command.stamp(config, BASELINE)
+        command.upgrade(config, "head")
+        log.info("database schema upgraded from %s to %s", current or "0", head_revision())
+
+
 def init_db(app: Flask) -> None:
-    """Attach an engine and a session factory to the app and create missing tables."""
+    """Attach an engine and a session factory to the app; upgrade the schema first."""
     engine = make_engine(app.config["DATABASE_URL"])
-    Base.metadata.create_all(engine)
+    upgrade_database(engine)
     app.extensions["atelier.engine"] = engine
     app.extensions["atelier.sessions"] = sessionmaker(engine, expire_on_commit=False)
 

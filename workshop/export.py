@@ -144,19 +144,17 @@ def votes_table(db: Session, workshop: Workshop) -> Table:
     return headers, rows
 
 
-def participants_table(db: Session, workshop: Workshop) -> Table:
-    headers = [
-        str(_l("participant")),
-        str(_l("name")),
-        str(_l("organisation")),
-        str(_l("stakeholder group")),
-        str(_l("joined at (UTC)")),
-    ]
+def participants_table(db: Session, workshop: Workshop, *, names: bool = False) -> Table:
+    """One row per participant, pseudonymous; the names only when `names` is asked for."""
+    headers = [str(_l("participant"))]
+    if names:
+        headers.append(str(_l("name")))
+    headers += [str(_l("organisation")), str(_l("stakeholder group")), str(_l("joined at (UTC)"))]
     group_names = {g.id: g.name for g in workshop.groups}
     rows = [
         [
             p.public_id,
-            p.display_name,
+            *([p.display_name] if names else []),
             p.organisation,
             group_names.get(p.group_id, ""),
             _iso(p.joined_at),
@@ -166,7 +164,7 @@ def participants_table(db: Session, workshop: Workshop) -> Table:
     return headers, rows
 
 
-TABLES: dict[str, Callable[[Session, Workshop], Table]] = {
+TABLES: dict[str, Callable[..., Table]] = {
     "activities": activities_table,
     "votes": votes_table,
     "participants": participants_table,

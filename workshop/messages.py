@@ -24,6 +24,8 @@ FIELDS = {
     "live_results": _l("live results"),
     "show_group_split": _l("group split"),
     "file": _l("file"),
+    "label": _l("note"),
+    "cohosts": _l("co-host links"),
 }
 
 PHASES = {
@@ -70,6 +72,12 @@ ERRORS = {
     "unknown_event": _l("Unknown action."),
     "internal_error": _l("Something went wrong on the server; nothing was changed. Try again."),
     "not_found": _l("Not found."),
+    "rate_limited": _l("Too many attempts. Wait %(seconds)s seconds, then try again."),
+    "pin_required": _l("This console is protected by a PIN: enter it."),
+    "pin_invalid": _l("Wrong PIN."),
+    "pin_format": _l("A PIN is 4 to 12 digits."),
+    "owner_only": _l("Only the workshop's owner can do this, not a co-host."),
+    "cohost_not_found": _l("This co-host link does not exist (any more)."),
 }
 
 

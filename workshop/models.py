@@ -87,6 +87,8 @@ class Workshop(Base):
     facilitator_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     #: read-only key in the big screen's URL
     screen_key: Mapped[str] = mapped_column(String(64), unique=True)
+    #: salted hash of the optional PIN asked after a facilitator link (NULL = no PIN)
+    pin_hash: Mapped[str | None] = mapped_column(String(160))
     #: bumped by every change; snapshots carry it so clients drop stale ones
     version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -212,3 +214,38 @@ class Operation(Base):
     #: the acknowledgement sent the first time, as JSON
     result: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class FacilitatorLink(Base):
+    """A co-host's own secret link to the console; revoking it deletes the row."""
+
+    __tablename__ = "facilitator_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
+    )
+    #: random, never reused: console sessions name the link they came from by this key
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    #: sha256 of the co-host's bearer token; the token itself is never stored
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: the owner's note on whom the link is for
+    label: Mapped[str] = mapped_column(String(NAME_MAX), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RateCounter(Base):
+    """Hits of one rate-limit key in one time window, shared by every server process."""
+
+    __tablename__ = "rate_counters"
+
+    #: e.g. "w12:join:addr:<hash of the address>": addresses are never stored in clear
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    #: start of the window, in seconds since the epoch
+    window_start: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    #: when the row may be purged, in seconds since the epoch
+    expires_at: Mapped[int] = mapped_column(Integer, index=True)
+    workshop_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
+    )

@@ -65,6 +65,7 @@
   /**
    * Connect to the workshop's room. `handlers` get the full snapshots; a snapshot older than
    * one already applied (lower version) is dropped, since two servers may deliver out of order.
+   * The server sends a fresh snapshot on every (re)connection: the page redraws from it.
    */
   A.connect = function (auth, handlers) {
     var versions = { workshop_state: -1, results: -1 };
@@ -78,12 +79,20 @@
     showConnection(navigator.onLine === false ? "offline" : "reconnecting");
     socket.on("connect", function () {
       showConnection("connected");
+      flush();
     });
     socket.on("disconnect", function () {
+      generation += 1; // an answer still awaited will never come: send it again later
+      sending = false;
       showConnection(navigator.onLine === false ? "offline" : "reconnecting");
     });
     socket.on("connect_error", function () {
       showConnection(navigator.onLine === false ? "offline" : "reconnecting");
+      // refused by the server (not a network error): a console whose access was revoked
+      if (!socket.active && auth.role === "console") window.location.reload();
+    });
+    socket.on("access_revoked", function () {
+      socket.disconnect().connect(); // the server lets back in only the access that holds
     });
     window.addEventListener("offline", function () {
       showConnection("offline");
@@ -104,24 +113,81 @@
     return socket;
   };
 
+  /* The outbox: actions not yet acknowledged, kept in localStorage so that neither a lost
+     connection nor a reload loses them. They are sent one at a time, in order, each with
+     its op_id: a retry (same op_id) has effect once on the server. */
+  var OUTBOX = "atelier_outbox_" + (A.config.code || "") + "_" + (A.config.role || "");
+  var OUTBOX_MAX_AGE = 12 * 3600 * 1000;
+  var outbox = loadOutbox();
+  var callbacks = {}; // op_id -> done, for actions of this page load
+  var sending = false;
+  var generation = 0;
+  var replayed = outbox.length > 0; // items left by an earlier page or connection
+
+  function loadOutbox() {
+    try {
+      var items = JSON.parse(window.localStorage.getItem(OUTBOX) || "[]");
+      var now = Date.now();
+      return Array.isArray(items) ? items.filter(function (item) {
+        return item && item.event && item.data && now - (item.at || 0) < OUTBOX_MAX_AGE;
+      }) : [];
+    } catch (e) {
+      return [];
+    }
+  }
+
+  function saveOutbox() {
+    try {
+      window.localStorage.setItem(OUTBOX, JSON.stringify(outbox));
+    } catch (e) { /* private mode or full: the outbox still lives in memory */ }
+  }
+
+  function flush() {
+    if (sending || !outbox.length || !A.socket || !A.socket.connected) return;
+    sending = true;
+    var item = outbox[0];
+    var mine = generation;
+    A.socket.timeout(8000).emit(item.event, item.data, function (err, ack) {
+      if (mine !== generation) return; // the connection dropped meanwhile: sent again later
+      sending = false;
+      if (err) {
+        replayed = true;
+        setTimeout(flush, 2000); // no answer: the same op_id again, it has effect once
+        return;
+      }
+      outbox.shift();
+      saveOutbox();
+      var done = callbacks[item.data.op_id];
+      delete callbacks[item.data.op_id];
+      if (done) done(ack);
+      if (outbox.length) return flush();
+      if (replayed) {
+        replayed = false;
+        A.socket.emit("sync", {}); // acks of replays may be old: ask for my state afresh
+      }
+    });
+  }
+
+  /** Number of actions waiting to be sent (shown by pages that want to). */
+  A.pending = function () {
+    return outbox.length;
+  };
+
   /**
-   * Send an action with an op_id and call `done(ack)` once. A lost acknowledgement is
-   * retried with the same op_id: the server carries it out at most once.
+   * Send an action with an op_id and call `done(ack)` once it is acknowledged. Offline, or
+   * without an answer, it waits in the outbox and is sent again with the same op_id.
    */
   A.act = function (event, payload, done) {
-    var data = Object.assign({ op_id: A.opId() }, payload);
-    var attempts = 0;
-    function send() {
-      attempts += 1;
-      A.socket.timeout(8000).emit(event, data, function (err, ack) {
-        if (err) {
-          if (attempts < 6) return setTimeout(send, 1000 * attempts);
-          return done({ ok: false, error: "timeout", message: A.t.error_generic });
-        }
-        done(ack);
-      });
+    var data = Object.assign({}, payload, { op_id: A.opId() });
+    if (JSON.stringify(data).length > 60000) { // the server would drop the connection
+      if (done) done({ ok: false, error: "payload_too_large", message: A.t.too_large });
+      return;
     }
-    send();
+    outbox.push({ event: event, data: data, at: Date.now() });
+    saveOutbox();
+    if (done) callbacks[data.op_id] = done;
+    if (A.socket && !A.socket.connected) replayed = true;
+    flush();
   };
 
   /** JSON call to the API with the console's CSRF token. */

@@ -410,3 +410,98 @@ def test_sync_resends_a_full_snapshot(room):
     assert [m["name"] for m in got] == ["workshop_state", "results", "my_state"]
     assert got[2]["args"][0]["votes"] == [{"activity_id": room.a, "value": 2}]
     assert got[2]["args"][0]["left"] == 3
+
+
+# -- malformed payloads, more of them, and fuzzed -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("event", "args", "key"),
+    [
+        ("sync", ("a string",), "bad_request"),
+        ("sync", ([1],), "bad_request"),
+        ("propose_activity", ({"title": 42, "op_id": "m"},), "not_proposing"),
+        ("cast_vote", ({"activity_id": 0, "points": 1, "op_id": "m"},), "activity_not_found"),
+        ("cast_vote", ({"activity_id": -5, "points": 1, "op_id": "m"},), "activity_not_found"),
+        ("cast_vote", ({"activity_id": "", "points": 1, "op_id": "m"},), "activity_not_found"),
+        ("cast_vote", ({"activity_id": " 1 ", "op_id": "\ud800"},), "op_id_invalid"),
+        ("cast_vote", ({"activity_id": 1, "op_id": "é" * 65},), "op_id_invalid"),
+        ("cast_vote", ({"activity_id": 1, "op_id": True},), "op_id_invalid"),
+        ("cast_vote", ({"op_id": "m"}, {"extra": "argument"}), "activity_not_found"),
+        ("withdraw_vote", ({"activity_id": float("inf"), "op_id": "m"},), "activity_not_found"),
+        ("x" * 10_000, ({},), "unknown_event"),
+        ("trigger_event", ({},), "unknown_event"),
+        ("_run_action", ({},), "unknown_event"),
+    ],
+)
+def test_more_malformed_payloads_get_an_error_ack(room, event, args, key):
+    ack = room.phone.emit(event, *args, callback=True)
+    assert_refused(ack, key)
+    assert room.phone.is_connected()
+
+
+def test_malformed_proposals_get_an_error_ack(client, make_workshop, join, socket_client):
+    w = make_workshop()
+    phone = socket_client({"participant_token": join(w["code"])})
+    set_phase(client, w, "proposing")
+    for payload, key in [
+        ({"title": 42}, "field_invalid"),
+        ({"title": "ok", "description": {"a": 1}}, "field_invalid"),
+        ({"title": "ok", "track": [1]}, "track_invalid"),
+        ({"title": "ok", "track": 10**30}, "track_invalid"),
+        ({"title": "ok", "track": True}, "track_invalid"),
+        ({"title": "\u0000\u200b\u2028"}, "field_required"),
+        ({"title": None}, "field_required"),
+    ]:
+        assert_refused(
+            phone.emit("propose_activity", {**payload, "op_id": "m"}, callback=True), key
+        )
+    assert client.get(url(w)).get_json()["activities"] == []
+
+
+def test_fuzzed_socket_events_always_get_an_ack(room):
+    """Any JSON payload on any event: an ack with ok, never internal_error, never silence."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from workshop.messages import ERRORS
+
+    json_values = st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.floats(allow_nan=False)
+        | st.text(max_size=30),
+        lambda inner: (
+            st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+        ),
+        max_leaves=8,
+    )
+    fields = ["activity_id", "points", "score", "op_id", "title", "description", "track"]
+    payloads = st.one_of(
+        json_values,
+        st.dictionaries(st.sampled_from(fields), json_values, max_size=5),
+        st.fixed_dictionaries(
+            {
+                "activity_id": st.sampled_from([room.a, room.b]),
+                "op_id": st.text(min_size=1, max_size=64),
+            },
+            optional={"points": json_values, "score": json_values},
+        ),
+    )
+    events = st.sampled_from(["cast_vote", "withdraw_vote", "propose_activity", "sync", "nope"])
+
+    @given(event=events, payload=payloads)
+    @settings(
+        max_examples=120, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
+    def one(event, payload):
+        ack = room.phone.emit(event, payload, callback=True)
+        assert isinstance(ack, dict) and isinstance(ack.get("ok"), bool), ack
+        if not ack["ok"]:
+            assert ack["error"] in ERRORS and ack["error"] != "internal_error", ack
+            assert ack["message"]
+        room.phone.get_received()
+
+    one()
+    assert room.phone.is_connected()

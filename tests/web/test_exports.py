@@ -23,8 +23,8 @@ def add(client, w, title, **extra):
     return r.get_json()["activity_id"]
 
 
-def get_export(client, w, name, fmt, **headers):
-    r = client.get(url(w, f"/export/{name}.{fmt}"), headers={**w["auth"], **headers})
+def get_export(client, w, name, fmt, query="", **headers):
+    r = client.get(url(w, f"/export/{name}.{fmt}{query}"), headers={**w["auth"], **headers})
     assert r.status_code == 200, r.get_data(as_text=True)
     return r
 
@@ -139,9 +139,9 @@ def test_formula_like_titles_are_neutralised_in_csv_and_xlsx(client, make_worksh
     for cell in sheet["B"][1:]:  # ids stay numbers
         assert cell.data_type == "n" and isinstance(cell.value, int)
 
-    people = csv_rows(get_export(client, w, "participants", "csv"))
+    people = csv_rows(get_export(client, w, "participants", "csv", "?names=1"))
     assert people[1][1:3] == ["'@evil", "'=cmd|' /C calc'!A0"]
-    sheet = xlsx_sheet(get_export(client, w, "participants", "xlsx"))
+    sheet = xlsx_sheet(get_export(client, w, "participants", "xlsx", "?names=1"))
     for cell in (sheet["B2"], sheet["C2"]):
         assert cell.data_type == "s" and cell.value.startswith("'")
 
@@ -242,9 +242,9 @@ def test_votes_are_pseudonymous(client, voted):
     assert "Amina" not in sheet_text and "Secr" not in sheet_text
 
 
-def test_participants_lists_everyone_with_group(client, voted):
+def test_participants_lists_everyone_with_group_and_names_only_when_asked(client, voted):
     w, _ids = voted
-    rows = csv_rows(get_export(client, w, "participants", "csv"))[1:]
+    rows = csv_rows(get_export(client, w, "participants", "csv", "?names=1"))[1:]
     assert [(r[1], r[2], r[3]) for r in rows] == [
         ("Amina Secrète", "MIEPEEC", "Gouvernement"),
         ("Omar Secret", "ANAPEC", "Gouvernement"),
@@ -252,6 +252,21 @@ def test_participants_lists_everyone_with_group(client, voted):
         ("Youssef Secret", "UMT", "Travailleurs"),
     ]
     assert all(r[4].endswith("Z") and "T" in r[4] for r in rows)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("query", ["", "?names=0", "?names=yes", "?name=1"])
+def test_exports_are_pseudonymous_by_default(client, voted, fmt, query):
+    w, _ids = voted
+    for name in TABLES:
+        body = get_export(client, w, name, fmt, query).data
+        if fmt == "xlsx":
+            sheet = load_workbook(io.BytesIO(body)).active
+            body = "\n".join(str(c.value) for row in sheet.iter_rows() for c in row).encode()
+        for secret in ("Amina", "Omar", "Leila", "Youssef"):
+            assert secret.encode() not in body, (name, fmt, query)
+    rows = csv_rows(get_export(client, w, "participants", "csv", query))
+    assert len(rows[0]) == 4 and rows[1][0].startswith("P-")
 
 
 # -- access ---------------------------------------------------------------------------------

@@ -121,5 +121,12 @@ class Broadcaster:
         if me is not None:
             emit("my_state", me, to=sid)
 
+    def revoke_cohosts(self, workshop_id: int) -> None:
+        """After a co-host link was revoked: every console of the workshop, in every process,
+        leaves the console room and is asked to reconnect; the connect handler lets back in
+        only those whose access still holds."""
+        self.socketio.emit("access_revoked", {}, to=room(workshop_id, "console"))
+        self.socketio.close_room(room(workshop_id, "console"))
+
     def send_my_state(self, sid: str, me: dict) -> None:
         self.socketio.emit("my_state", me, to=sid)

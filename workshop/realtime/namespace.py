@@ -12,18 +12,27 @@ from ..messages import error_message, error_payload
 from ..models import Participant, Workshop
 from ..services import activities as activity_service
 from ..services import voting as voting_service
+from ..services.access import grant_holds, token_grant
 from ..services.errors import DomainError
-from ..services.operations import participant_actor, record_operation, replayed_result
-from ..services.participants import lock_participant, participant_by_token
+from ..services.operations import perform_once
+from ..services.participants import participant_by_token
 from ..services.text import clean_op_id
 from ..services.tokens import normalise_code
-from ..services.workshops import check_facilitator_token, check_screen_key, get_workshop
-from ..web.auth import PARTICIPANT_COOKIE, facilitates
+from ..services.workshops import check_screen_key, get_workshop
+from ..web.auth import (
+    PARTICIPANT_COOKIE,
+    PinRefused,
+    check_pin_attempt,
+    console_grant,
+    hit_limits,
+    record_pin_failure,
+)
 from .broadcast import room
 
 log = logging.getLogger(__name__)
 
-#: what the server keeps per connected socket: sid -> {"workshop_id", "audience", "participant_id"}
+#: what the server keeps per connected socket:
+#: sid -> {"workshop_id", "audience", "participant_id", "room", "grant" (consoles)}
 _clients: dict[str, dict] = {}
 
 
@@ -52,6 +61,7 @@ class WorkshopNamespace(Namespace):
             if not isinstance(data, dict):
                 raise DomainError("bad_request")
             with transaction() as db:
+                _still_allowed(db, client)
                 ack, effect = handler(db, client, data)
         except DomainError as error:
             return error_payload(error)
@@ -77,12 +87,18 @@ class WorkshopNamespace(Namespace):
         if request.sid in _clients:
             return None  # a client-sent event named "connect": it changes nothing
         auth = auth if isinstance(auth, dict) else {}
-        with transaction() as db:
-            client = _identify(db, auth)
+        try:
+            with transaction() as db:
+                client = _identify(db, auth)
+        except PinRefused as refused:
+            record_pin_failure(refused)  # after the transaction: counted though it failed
+            return False
+        except DomainError:
+            return False
         if client is None:
             return False  # refused: the client sees a connect_error
         _clients[request.sid] = client
-        join_room(room(client["workshop_id"], client["audience"]))
+        join_room(room(client["workshop_id"], client["room"]))
         _welcome(client)
         return True
 
@@ -99,6 +115,7 @@ class WorkshopNamespace(Namespace):
 
     def on_propose_activity(self, db: Session, client: dict, data: dict):
         def act(workshop, participant):
+            hit_limits(db, workshop.id, "propose", participant.id)
             activity = activity_service.propose_activity(
                 db,
                 workshop,
@@ -152,6 +169,7 @@ def _identify(db: Session, auth: dict) -> dict | None:
             return {
                 "workshop_id": participant.workshop_id,
                 "audience": "phones",
+                "room": "phones",
                 "participant_id": participant.id,
             }
         if role == "phone":
@@ -165,10 +183,32 @@ def _identify(db: Session, auth: dict) -> dict | None:
             check_screen_key(workshop, auth.get("screen_key"))
         except DomainError:
             return None
-        return {"workshop_id": workshop.id, "audience": "screen", "participant_id": None}
-    if facilitates(workshop) or _facilitator_token_ok(workshop, auth.get("facilitator_token")):
-        return {"workshop_id": workshop.id, "audience": "console", "participant_id": None}
-    return None
+        return {
+            "workshop_id": workshop.id,
+            "audience": "screen",
+            "room": "screen",
+            "participant_id": None,
+        }
+    grant = console_grant(db, workshop)
+    if grant is None and auth.get("facilitator_token") is not None:
+        grant = token_grant(db, workshop, auth.get("facilitator_token"))  # raises if wrong
+        check_pin_attempt(db, workshop, grant, auth.get("pin"))
+    if grant is None:
+        return None
+    return {
+        "workshop_id": workshop.id,
+        "audience": "console",
+        "room": "console",
+        "participant_id": None,
+        "grant": grant,
+    }
+
+
+def _still_allowed(db: Session, client: dict) -> None:
+    """A console opened with a co-host link stops at once when the link is revoked."""
+    grant = client.get("grant")
+    if grant is not None and not grant_holds(db, grant):
+        raise DomainError("facilitator_only")
 
 
 def _welcome(client: dict) -> None:
@@ -180,14 +220,6 @@ def _welcome(client: dict) -> None:
     current_app.extensions["atelier.broadcaster"].send_welcome(
         request.sid, client["workshop_id"], client["audience"], me
     )
-
-
-def _facilitator_token_ok(workshop, token) -> bool:
-    try:
-        check_facilitator_token(workshop, token)
-    except DomainError:
-        return False
-    return True
 
 
 def _load(db: Session, client: dict):
@@ -218,13 +250,9 @@ def _participant_op(db: Session, client: dict, data: dict, kind: str, act):
     """Run a participant's action once per op_id; a retry gets the first acknowledgement."""
     if client["participant_id"] is None:
         raise DomainError("not_authenticated")
-    op_id = clean_op_id(data.get("op_id"))
+    clean_op_id(data.get("op_id"))  # refused before anything is read
     workshop, participant = _load(db, client)
-    lock_participant(db, participant)  # a retry racing its original waits here, then replays
-    actor = participant_actor(participant.id)
-    previous = replayed_result(db, workshop.id, actor, op_id, kind)
-    if previous is not None:
-        return dict(previous, replayed=True), None
-    ack = act(workshop, participant)
-    record_operation(db, workshop.id, actor, op_id, kind, ack)
-    return ack, CHANGED
+    ack, replayed = perform_once(
+        db, participant, data.get("op_id"), kind, lambda: act(workshop, participant)
+    )
+    return ack, (None if replayed else CHANGED)

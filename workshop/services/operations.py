@@ -1,12 +1,15 @@
 """Idempotent client actions: the same op_id from the same actor has effect once."""
 
 import json
+from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Operation
+from ..models import Operation, Participant
 from .errors import DomainError
+from .participants import lock_participant
+from .text import clean_op_id
 
 
 def participant_actor(participant_id: int) -> str:
@@ -48,3 +51,26 @@ def record_operation(
         )
     )
     session.flush()
+
+
+def perform_once(
+    session: Session,
+    participant: Participant,
+    op_id: object,
+    kind: str,
+    act: Callable[[], dict],
+) -> tuple[dict, bool]:
+    """Run a participant's action once per op_id; return (ack, replayed).
+
+    The participant's row is locked first, so a retry racing its original (another tab,
+    another server process) waits for it, then gets its stored acknowledgement.
+    """
+    op_id = clean_op_id(op_id)
+    lock_participant(session, participant)
+    actor = participant_actor(participant.id)
+    previous = replayed_result(session, participant.workshop_id, actor, op_id, kind)
+    if previous is not None:
+        return dict(previous, replayed=True), True
+    ack = act()
+    record_operation(session, participant.workshop_id, actor, op_id, kind, ack)
+    return ack, False

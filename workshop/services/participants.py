@@ -48,6 +48,9 @@ def join_workshop(
         session.flush()
         bump_version(session, workshop)
         return participant, existing_token  # type: ignore[return-value]
+    # One join at a time per workshop, so the cap holds under concurrency (on SQLite every
+    # transaction already holds the write lock; on PostgreSQL this row lock does it).
+    lock_workshop(session, workshop)
     if count_participants(session, workshop) >= max_participants:
         raise DomainError("workshop_full", max=max_participants)
     token = new_token()
@@ -133,6 +136,11 @@ def list_participants(session: Session, workshop: Workshop) -> list[Participant]
             .order_by(Participant.joined_at, Participant.id)
         )
     )
+
+
+def lock_workshop(session: Session, workshop: Workshop) -> None:
+    """Serialise joins of one workshop (PostgreSQL row lock; SQLite runs BEGIN IMMEDIATE)."""
+    session.execute(select(Workshop.id).where(Workshop.id == workshop.id).with_for_update())
 
 
 def lock_participant(session: Session, participant: Participant) -> None:

@@ -5,8 +5,11 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from ..accesslog import redact_path
 from ..messages import error_message, error_payload
+from ..ratelimit import RateLimited
 from ..services.errors import DomainError
+from .auth import PinRefused, record_pin_failure
 from .context import register_context
 
 log = logging.getLogger(__name__)
@@ -38,10 +41,15 @@ def register_web(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError):
+        if isinstance(error, PinRefused):
+            record_pin_failure(error)  # the request's transaction has ended: count it now
+        headers = {}
+        if isinstance(error, RateLimited):
+            headers["Retry-After"] = str(error.retry_after)
         if wants_json():
-            return jsonify(error_payload(error)), error.status
+            return jsonify(error_payload(error)), error.status, headers
         message = error_message(error.key, error.params)
-        return render_template("error.html", message=message), error.status
+        return render_template("error.html", message=message), error.status, headers
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
@@ -58,7 +66,7 @@ def register_web(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
-        log.exception("unexpected error on %s %s", request.method, request.path)
+        log.exception("unexpected error on %s %s", request.method, redact_path(request.path))
         if wants_json():
             return jsonify(
                 {"ok": False, "error": "internal_error", "message": error_message("internal_error")}

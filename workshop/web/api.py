@@ -7,6 +7,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from .. import export
 from ..db import transaction
 from ..models import ActivityStatus, Phase
+from ..services import access as access_service
 from ..services import activities as activity_service
 from ..services import participants as participant_service
 from ..services import workshops as workshop_service
@@ -16,15 +17,20 @@ from ..services.state import activity_record, workshop_state
 from ..services.voting import my_votes
 from .auth import (
     bearer_token,
+    console_grant,
     current_participant,
-    facilitates,
+    hit_limits,
     json_body,
     require_facilitator,
     require_participant,
 )
-from .common import broadcast, public_base_url, workshop_links
+from .common import broadcast, public_base_url, revoke_sockets, workshop_links
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def _facilitator_url(workshop, token: str) -> str:
+    return public_base_url() + url_for("facilitator.enter", code=workshop.code, token=token)
 
 
 def _created_payload(workshop, token: str) -> dict:
@@ -34,8 +40,7 @@ def _created_payload(workshop, token: str) -> dict:
         "code": workshop.code,
         "join_url": links["join_url"],
         "screen_url": links["screen_url"],
-        "facilitator_url": public_base_url()
-        + url_for("facilitator.enter", code=workshop.code, token=token),
+        "facilitator_url": _facilitator_url(workshop, token),
         "facilitator_token": token,
     }
 
@@ -54,26 +59,33 @@ def create_workshop():
             language=data.get("language", "fr"),
             live_results=data.get("live_results", True),
         )
+        access_service.set_pin(db, workshop, data.get("pin"))
         payload = _created_payload(workshop, token)
     return jsonify(payload), 201
 
 
-def _is_facilitator(workshop) -> bool:
+def _is_facilitator(db, workshop) -> bool:
+    """Whether the facilitator asks; another bearer token (a participant's) is not an error.
+
+    A facilitator's token without the workshop's PIN is refused (pin_required, pin_invalid):
+    otherwise a stolen link could probe the PIN here without being counted.
+    """
     token = bearer_token()
     if token is not None:
         try:
-            workshop_service.check_facilitator_token(workshop, token)
-            return True
+            access_service.token_grant(db, workshop, token)
         except Forbidden:
             return False
-    return facilitates(workshop)
+        require_facilitator(db, workshop)
+        return True
+    return console_grant(db, workshop) is not None
 
 
 @bp.get("/workshops/<code>")
 def get_workshop(code: str):
     with transaction() as db:
         workshop = workshop_service.get_workshop(db, code)
-        state = workshop_state(db, workshop, include_hidden=_is_facilitator(workshop))
+        state = workshop_state(db, workshop, include_hidden=_is_facilitator(db, workshop))
         state["organisations"] = participant_service.organisation_suggestions(db, workshop)
     return jsonify(state)
 
@@ -83,7 +95,7 @@ def update_workshop(code: str):
     data = json_body()
     with transaction() as db:
         workshop = workshop_service.get_workshop(db, code)
-        require_facilitator(workshop)
+        require_facilitator(db, workshop)
         workshop_service.update_settings(
             db,
             workshop,
@@ -101,7 +113,7 @@ def update_workshop(code: str):
 def delete_workshop(code: str):
     with transaction() as db:
         workshop = workshop_service.get_workshop(db, code)
-        require_facilitator(workshop)
+        require_facilitator(db, workshop, owner=True)
         workshop_id = workshop.id
         workshop_service.delete_workshop(db, workshop)
     broadcast(workshop_id)  # tells every screen the workshop is gone
@@ -113,7 +125,7 @@ def set_phase(code: str):
     data = json_body()
     with transaction() as db:
         workshop = workshop_service.get_workshop(db, code)
-        require_facilitator(workshop)
+        require_facilitator(db, workshop)
         workshop_service.set_phase(db, workshop, data.get("phase"))
         workshop_id, phase = workshop.id, workshop.phase
     broadcast(workshop_id)
@@ -125,7 +137,7 @@ def add_activity(code: str):
     data = json_body()
     with transaction() as db:
         workshop = workshop_service.get_workshop(db, code)
-        require_facilitator(workshop)
+        require_facilitator(db, workshop)
         activity = activity_service.add_activity(
             db,
             workshop,
@@ -147,7 +159,7 @@ def import_activities(code: str):
         data = request.get_data(parse_form_data=False)
     with transaction() as db:
         workshop = workshop_service.get_workshop(db, code)
-        require_facilitator(workshop)
+        require_facilitator(db, workshop)
         if not data:
             raise DomainError("field_required", field="file")
         created = activity_service.import_activities(db, workshop, data)
@@ -161,7 +173,7 @@ def edit_activity(code: str, activity_id: int):
     data = json_body()
     with transaction() as db:
         workshop = workshop_service.get_workshop(db, code)
-        require_facilitator(workshop)
+        require_facilitator(db, workshop)
         activity = activity_service.edit_activity(
             db,
             workshop,
@@ -178,7 +190,7 @@ def edit_activity(code: str, activity_id: int):
 def _set_status(code: str, activity_id: int, status: ActivityStatus):
     with transaction() as db:
         workshop = workshop_service.get_workshop(db, code)
-        require_facilitator(workshop)
+        require_facilitator(db, workshop)
         activity = activity_service.set_activity_status(db, workshop, activity_id, status)
         workshop_id, record = workshop.id, activity_record(activity, with_author=True)
     broadcast(workshop_id)
@@ -199,9 +211,9 @@ def restore_activity(code: str, activity_id: int):
 def results(code: str):
     with transaction() as db:
         workshop = workshop_service.get_workshop(db, code)
-        if not _is_facilitator(workshop):
+        if not _is_facilitator(db, workshop):
             if current_participant(db, workshop) is None:
-                require_facilitator(workshop)  # raises: neither facilitator nor participant
+                require_facilitator(db, workshop)  # raises: neither facilitator nor participant
             if not (workshop.live_results or workshop.phase == Phase.CLOSED.value):
                 raise Forbidden("results_hidden")
         payload = compute_results(db, workshop)
@@ -214,6 +226,8 @@ def join(code: str):
     data = json_body()
     with transaction() as db:
         workshop = workshop_service.get_workshop(db, code)
+        known = participant_service.participant_by_token(db, bearer_token(), workshop.id)
+        hit_limits(db, workshop.id, "join", known.id if known else None)
         participant, token = participant_service.join_workshop(
             db,
             workshop,
@@ -239,7 +253,7 @@ def join(code: str):
 def list_participants(code: str):
     with transaction() as db:
         workshop = workshop_service.get_workshop(db, code)
-        require_facilitator(workshop)
+        require_facilitator(db, workshop)
         rows = [
             {
                 "participant_id": p.public_id,
@@ -274,8 +288,11 @@ def export_file(code: str, name: str, fmt: str):
         raise NotFound("not_found")
     with transaction() as db:
         workshop = workshop_service.get_workshop(db, code)
-        require_facilitator(workshop)
-        headers, rows = export.TABLES[name](db, workshop)
+        require_facilitator(db, workshop)
+        options = {}
+        if name == "participants" and request.args.get("names") == "1":
+            options["names"] = True  # names only when asked for: exports are pseudonymous
+        headers, rows = export.TABLES[name](db, workshop, **options)
         filename = f"{workshop.code}-{name}.{fmt}"
     if fmt == "csv":
         body, mimetype = export.to_csv(headers, rows), "text/csv"
@@ -287,6 +304,66 @@ def export_file(code: str, name: str, fmt: str):
         mimetype=mimetype,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+@bp.get("/workshops/<code>/access")
+def access(code: str):
+    """Who am I on this workshop (owner or co-host), is there a PIN, and (owner) the co-hosts."""
+    with transaction() as db:
+        workshop = workshop_service.get_workshop(db, code)
+        grant = require_facilitator(db, workshop)
+        cohosts = None
+        if grant.is_owner:
+            links = access_service.list_cohost_links(db, workshop)
+            cohosts = [_cohost_record(link) for link in links]
+        payload = {
+            "role": grant.role,
+            "pin_set": workshop.pin_hash is not None,
+            "cohosts": cohosts,
+        }
+    return jsonify(payload)
+
+
+def _cohost_record(link) -> dict:
+    return {"id": link.id, "label": link.label, "created_at": link.created_at.isoformat() + "Z"}
+
+
+@bp.post("/workshops/<code>/cohosts")
+def create_cohost(code: str):
+    data = json_body()
+    with transaction() as db:
+        workshop = workshop_service.get_workshop(db, code)
+        require_facilitator(db, workshop, owner=True)
+        link, token = access_service.create_cohost_link(db, workshop, data.get("label", ""))
+        payload = {
+            "ok": True,
+            **_cohost_record(link),
+            "facilitator_url": _facilitator_url(workshop, token),
+            "facilitator_token": token,
+        }
+    return jsonify(payload), 201
+
+
+@bp.delete("/workshops/<code>/cohosts/<int:link_id>")
+def revoke_cohost(code: str, link_id: int):
+    with transaction() as db:
+        workshop = workshop_service.get_workshop(db, code)
+        require_facilitator(db, workshop, owner=True)
+        access_service.revoke_cohost_link(db, workshop, link_id)
+        workshop_id = workshop.id
+    revoke_sockets(workshop_id)  # co-hosts' consoles reconnect; the revoked one is refused
+    return jsonify({"ok": True})
+
+
+@bp.put("/workshops/<code>/pin")
+def set_pin(code: str):
+    data = json_body()
+    with transaction() as db:
+        workshop = workshop_service.get_workshop(db, code)
+        require_facilitator(db, workshop, owner=True)
+        access_service.set_pin(db, workshop, data.get("pin"))
+        pin_set = workshop.pin_hash is not None
+    return jsonify({"ok": True, "pin_set": pin_set})
 
 
 @bp.get("/openapi.json")

@@ -22,3 +22,8 @@ def workshop_links(workshop: Workshop) -> dict:
 def broadcast(workshop_id: int) -> None:
     """Tell every screen of the workshop that its state changed (call after commit)."""
     current_app.extensions["atelier.broadcaster"].changed(workshop_id)
+
+
+def revoke_sockets(workshop_id: int) -> None:
+    """After a co-host link was revoked (and committed): consoles reconnect, minus that one."""
+    current_app.extensions["atelier.broadcaster"].revoke_cohosts(workshop_id)

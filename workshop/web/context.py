@@ -56,6 +56,13 @@ def js_strings() -> dict[str, object]:
         "error_generic": _("Something went wrong on the server; nothing was changed. Try again."),
         "group_split": _("Split by stakeholder group"),
         "rank": _("Rank"),
+        "pin_on": _("A PIN is asked."),
+        "pin_off": _("No PIN is asked."),
+        "revoke": _("Revoke"),
+        "revoked": _("The link is revoked: it and the consoles opened with it stop working."),
+        "cohost_created": _("Send this link to the co-host now; it is shown only once:"),
+        "no_label": _("(no note)"),
+        "too_large": _("What you sent is too large."),
     }
 
 

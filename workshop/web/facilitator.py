@@ -1,12 +1,26 @@
 """The facilitator's pages: the host's dashboard, the secret link, the console."""
 
+import time
+
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 
 from ..db import transaction
 from ..messages import error_message
+from ..services import access as access_service
 from ..services import workshops as workshop_service
+from ..services.access import OWNER, Grant
 from ..services.errors import DomainError
-from .auth import check_csrf, check_host_key, csrf_token, facilitates, grant_console, is_host
+from .auth import (
+    PinRefused,
+    check_csrf,
+    check_host_key,
+    check_pin_attempt,
+    console_grant,
+    csrf_token,
+    grant_console,
+    is_host,
+    record_pin_failure,
+)
 from .common import workshop_links
 
 bp = Blueprint("facilitator", __name__)
@@ -66,23 +80,68 @@ def create_workshop():
     return redirect(url_for("facilitator.console", code=code))
 
 
+#: how long a facilitator link waits for its PIN (seconds)
+PIN_WAIT = 10 * 60
+
+
 @bp.get("/f/<code>/<token>")
 def enter(code: str, token: str):
-    """Exchange the secret link for a console session, then drop the token from the URL."""
+    """Exchange the secret link for a console session, then drop the token from the URL.
+
+    When the workshop has a PIN, the session only remembers which link was opened, and the
+    PIN page (whose address holds no secret) asks for it.
+    """
     with transaction() as db:
         workshop = workshop_service.get_workshop(db, code)
-        workshop_service.check_facilitator_token(workshop, token)
-        grant_console(workshop)
-        code = workshop.code
+        grant = access_service.token_grant(db, workshop, token)
+        code, has_pin = workshop.code, workshop.pin_hash is not None
+    if has_pin:
+        session["pin_pending"] = [*grant.as_session_value(), int(time.time()) + PIN_WAIT]
+        return redirect(url_for("facilitator.pin", code=code))
+    grant_console(grant)
     return redirect(url_for("facilitator.console", code=code))
+
+
+def _pending_grant(db, workshop) -> Grant | None:
+    pending = session.get("pin_pending")
+    if not (isinstance(pending, list) and len(pending) == 3 and pending[2] > time.time()):
+        return None
+    return access_service.session_grant(db, workshop, pending[:2])
+
+
+@bp.route("/f/<code>/pin", methods=["GET", "POST"])
+def pin(code: str):
+    """The PIN asked after a facilitator link, when the workshop has one."""
+    error, failure, status = None, None, 200
+    with transaction() as db:
+        workshop = workshop_service.get_workshop(db, code)
+        grant = _pending_grant(db, workshop)
+        if grant is None:
+            return render_template("host_locked.html"), 403
+        info = {"code": workshop.code, "title": workshop.title}
+        if request.method == "POST":
+            try:
+                check_csrf(request.form.get("csrf"))
+                check_pin_attempt(db, workshop, grant, request.form.get("pin", "").strip())
+            except DomainError as refused:  # wrong PIN, too many tries, expired form
+                error, status = error_message(refused.key, refused.params), refused.status
+                failure = refused if isinstance(refused, PinRefused) else None
+            else:
+                session.pop("pin_pending", None)
+                grant_console(grant)
+                return redirect(url_for("facilitator.console", code=workshop.code))
+    if failure is not None:
+        record_pin_failure(failure)  # after the transaction: counted even though it failed
+    return render_template("pin.html", workshop=info, error=error, csrf=csrf_token()), status
 
 
 @bp.get("/f/<code>")
 def console(code: str):
     with transaction() as db:
         workshop = workshop_service.get_workshop(db, code)
-        if not facilitates(workshop):
+        grant = console_grant(db, workshop)
+        if grant is None:
             return render_template("host_locked.html"), 403
         links = workshop_links(workshop)
-        info = {"code": workshop.code, "title": workshop.title}
+        info = {"code": workshop.code, "title": workshop.title, "owner": grant.role == OWNER}
     return render_template("console.html", workshop=info, links=links, csrf=csrf_token())

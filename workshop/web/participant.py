@@ -4,11 +4,12 @@ from flask import Blueprint, current_app, make_response, redirect, render_templa
 
 from ..db import transaction
 from ..messages import error_message
+from ..ratelimit import RateLimited
 from ..services import participants as participant_service
 from ..services import workshops as workshop_service
 from ..services.errors import DomainError
 from ..services.tokens import normalise_code
-from .auth import PARTICIPANT_COOKIE, check_csrf, csrf_token, current_participant
+from .auth import PARTICIPANT_COOKIE, check_csrf, csrf_token, current_participant, hit_limits
 from .common import broadcast
 
 bp = Blueprint("participant", __name__)
@@ -26,7 +27,7 @@ def home():
 
 @bp.route("/j/<code>", methods=["GET", "POST"])
 def join(code: str):
-    error, form = None, {}
+    error, form, status = None, {}, 200
     with transaction() as db:
         workshop = workshop_service.get_workshop(db, code)
         if workshop.code != code:
@@ -41,6 +42,7 @@ def join(code: str):
             form = request.form
             try:
                 check_csrf(form.get("csrf"))
+                hit_limits(db, workshop.id, "join", existing.id if existing else None)
                 participant, token = participant_service.join_workshop(
                     db,
                     workshop,
@@ -57,6 +59,7 @@ def join(code: str):
             except DomainError as exc:
                 db.rollback()
                 error = error_message(exc.key, exc.params)
+                status = 429 if isinstance(exc, RateLimited) else 400
         elif existing is not None:
             form = {
                 "name": existing.display_name,
@@ -83,7 +86,7 @@ def join(code: str):
         form=form,
         error=error,
         csrf=csrf_token(),
-    ), (400 if error else 200)
+    ), status
 
 
 @bp.get("/w/<code>")

@@ -24,6 +24,7 @@ FIELDS = {
     "live_results": _l("live results"),
     "show_group_split": _l("group split"),
     "file": _l("file"),
+    "seconds": _l("duration in seconds"),
 }
 
 PHASES = {
@@ -70,6 +71,8 @@ ERRORS = {
     "unknown_event": _l("Unknown action."),
     "internal_error": _l("Something went wrong on the server; nothing was changed. Try again."),
     "not_found": _l("Not found."),
+    "timer_action_invalid": _l("The timer action must be start, pause, add or reset."),
+    "timer_not_started": _l("Start the timer first."),
 }
 
 

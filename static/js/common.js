@@ -154,8 +154,8 @@
     });
   };
 
-  /** Show a short message in a live region, for a while. */
-  A.notify = function (node, message, kind) {
+  /** Show a short message in a live region, for a while (6 s, or `ms`). */
+  A.notify = function (node, message, kind, ms) {
     if (!node) return;
     node.hidden = false;
     node.textContent = message;
@@ -165,7 +165,7 @@
     clearTimeout(node._timer);
     node._timer = setTimeout(function () {
       node.hidden = true;
-    }, 6000);
+    }, ms || 6000);
   };
 
   /** Colour-blind-safe colours for stakeholder groups (Okabe-Ito, then more). */

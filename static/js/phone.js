@@ -88,7 +88,7 @@
         if (latest) {
           delete pending[activityId];
           status[activityId] = { kind: "ok", text: okText };
-          A.notify(notice, okText, "ok");
+          A.notify(notice, okText, "ok", 2500); // the card keeps the confirmation
         }
         if (ack.replayed) A.socket.emit("sync", {}); // a replay carries the old votes: ask anew
       } else {
@@ -281,6 +281,11 @@
     }
   }
 
+  /** Keep the end of the page (links, language switcher) clear of the dock at the bottom. */
+  function clearDock() {
+    document.body.style.paddingBlockEnd = A.byId("budget").hidden ? "" : A.byId("budget").offsetHeight + 16 + "px";
+  }
+
   function renderMe() {
     var who = [me.name, me.organisation, me.group_id ? groupName(me.group_id) : ""].filter(Boolean);
     A.byId("me").textContent = who.length ? t.you + " · " + who.join(" · ") : "";
@@ -304,6 +309,7 @@
     }
     renderMe();
     renderBudget();
+    clearDock();
     var list = A.byId("activities");
     var activities = state.activities.slice();
     if (state.phase === "closed" && results) {

@@ -152,14 +152,32 @@
     return row;
   }
 
-  /** How many rows fit above the bottom of the window (at least 3). */
+  /** How many rows fit above the bottom of the window (at least 3), from the first row drawn. */
   function rowsThatFit() {
     var list = A.byId("results");
     var first = list.firstElementChild;
     if (!first || !first.offsetHeight) return 10;
     var gap = parseFloat(getComputedStyle(list).rowGap) || 0;
-    var room = window.innerHeight - list.getBoundingClientRect().top - A.byId("results-more").offsetHeight - 56;
+    var more = A.byId("results-more");
+    var moreHeight = parseFloat(getComputedStyle(more).fontSize) * 2;
+    var main = document.querySelector(".screen-main");
+    var bottom = parseFloat(getComputedStyle(main).paddingBlockEnd) + document.querySelector(".screen-foot").offsetHeight;
+    var room = window.innerHeight - list.getBoundingClientRect().top - moreHeight - bottom;
     return Math.max(3, Math.floor((room + gap) / (first.offsetHeight + gap)));
+  }
+
+  /** The big screen never scrolls: drop the last rows while the page is taller than the window. */
+  function trimToFit(shownCount) {
+    var list = A.byId("results");
+    var more = A.byId("results-more");
+    var root = document.documentElement;
+    while (list.children.length > 3 && root.scrollHeight > window.innerHeight) {
+      var last = list.lastElementChild;
+      delete resultRows[last.getAttribute("data-activity")];
+      last.remove();
+      more.hidden = false;
+      more.textContent = A.fmt(t.more_activities, { count: shownCount - list.children.length });
+    }
   }
 
   function renderResults() {
@@ -174,6 +192,8 @@
     Object.keys(resultRows).forEach(function (id) { before[id] = resultRows[id].li.getBoundingClientRect().top; });
     var keep = {};
     var shown = results.activities.filter(function (r) { return titleOf(r.activity_id) !== null; });
+    list.classList.toggle("is-few", shown.length <= 5);
+    list.classList.toggle("is-many", shown.length > 5);
     var limit = Math.min(shown.length, rowsThatFit());
     shown.slice(0, limit).forEach(function (r, index) {
       keep[r.activity_id] = true;
@@ -227,6 +247,7 @@
     var more = A.byId("results-more");
     more.hidden = shown.length <= limit;
     more.textContent = A.fmt(t.more_activities, { count: shown.length - limit });
+    trimToFit(shown.length);
     A.byId("results-empty").hidden = results.voters > 0 || shown.length === 0;
     if (!measured && list.firstElementChild && list.firstElementChild.offsetHeight) {
       measured = true;

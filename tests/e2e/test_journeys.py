@@ -59,6 +59,9 @@ def test_1_the_qr_code_on_the_big_screen_leads_a_phone_to_the_join_page(
     urls = [b.text for b in found if b.format == zxingcpp.BarcodeFormat.QRCode]
     assert urls == [w.join_url], urls
     assert w.code in screen.locator(".join-code").inner_text()
+    arabic = open_screen(contexts("screen", "ar"), w, "ar")
+    arabic.wait_for_function("() => document.querySelector('img.qr').naturalWidth > 0")
+    arabic.screenshot(path=str(artifacts / "screen-join-ar.png"))
     phone = contexts("phone", "fr").new_page()
     phone.goto(urls[0])
     assert phone.url == w.join_url
@@ -253,7 +256,9 @@ def test_4_an_offline_vote_arrives_exactly_once_when_the_phone_is_back(contexts,
     )
 
 
-def test_5_the_facilitator_closes_voting_and_downloads_the_csv(contexts, make_workshop, tmp_path):
+def test_5_the_facilitator_closes_voting_and_downloads_the_csv(
+    contexts, make_workshop, tmp_path, artifacts
+):
     w = make_workshop()
     a = w.add("Harmoniser les statistiques de la migration de travail")
     w.phase("voting")
@@ -261,6 +266,8 @@ def test_5_the_facilitator_closes_voting_and_downloads_the_csv(contexts, make_wo
     join(phone, w, "HCP", "Gouvernement")
     tap_plus(phone, "Harmoniser", 2)
     console = open_console(contexts("screen", "fr"), w)
+    console.locator("#activities tr", has_text="Harmoniser").wait_for()
+    console.screenshot(path=str(artifacts / "console-fr.png"))
     console.locator("#phase-buttons button[data-phase='closed']").click()
     console.wait_for_selector("#phase.phase-closed")
     phone.wait_for_selector("#phase.phase-closed")
@@ -269,6 +276,7 @@ def test_5_the_facilitator_closes_voting_and_downloads_the_csv(contexts, make_wo
         "fr", "Voting is not open."
     )
     assert w.state()["phase"] == "closed"
+    phone.screenshot(path=str(artifacts / "phone-closed-fr.png"))
 
     with console.expect_download() as info:
         console.locator(".exports a[href$='/votes.csv']").click()

@@ -23,7 +23,7 @@ def voting_workshop(make_workshop):
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar", "en"])
-def test_no_serious_accessibility_violation(contexts, voting_workshop, server, lang):
+def test_no_serious_accessibility_violation(contexts, voting_workshop, server, lang, artifacts):
     w = voting_workshop
     phone = contexts("phone", lang).new_page()
     phone.goto(server.url + "/")
@@ -31,6 +31,7 @@ def test_no_serious_accessibility_violation(contexts, voting_workshop, server, l
     assert axe_violations(phone) == [], "home"
     phone.goto(w.join_url)
     assert axe_violations(phone) == [], "join"
+    phone.screenshot(path=str(artifacts / f"join-{lang}.png"), full_page=True)
     join(phone, w, "ANAPEC", "Gouvernement")
     phone.wait_for_selector(".activity .dot-btn")
     phone.locator(".dot-btn[data-focus^=plus]").first.click()
@@ -43,6 +44,7 @@ def test_no_serious_accessibility_violation(contexts, voting_workshop, server, l
     console = open_console(laptop, w)
     console.wait_for_selector("#activities tr")
     assert axe_violations(console) == [], "console"
+    console.screenshot(path=str(artifacts / f"console-{lang}.png"))
     host = laptop.new_page()
     host.goto(server.url + "/host?key=e2e-host-key")
     assert axe_violations(host) == [], "host"
@@ -195,3 +197,60 @@ def test_the_participant_page_weighs_under_150_kb_on_first_load(browser, server)
     # Compressed on the wire: the socket.io client is 48 KB as a file.
     assert resources["/static/vendor/socket.io/socket.io.min.js"] < 25_000
     assert result["total"] < BUDGET, resources
+
+
+def test_approval_and_score_controls_explain_themselves(contexts, make_workshop):
+    approval = make_workshop(voting={"mode": "approval", "budget": 1})
+    approval.add("Former les inspecteurs du travail")
+    approval.add("Créer un observatoire de l'emploi")
+    approval.phase("voting")
+    page = contexts("phone", "fr").new_page()
+    join(page, approval, "DGT", "Gouvernement")
+    first, second = page.locator("li.activity").nth(0), page.locator("li.activity").nth(1)
+    first.locator("button.toggle").click()
+    first.locator(".vote-status-ok").wait_for()
+    assert first.locator("button.toggle").get_attribute("aria-pressed") == "true"
+    assert second.locator("button.toggle").is_disabled()
+    assert second.locator(".why").inner_text() == (
+        "Vous avez utilisé tous vos soutiens. Retirez-en un pour soutenir celle-ci."
+    )
+    first.locator("button.toggle").click()  # withdraw: the other one can be supported again
+    first.locator(".vote-status-ok").wait_for()
+    assert second.locator("button.toggle").is_enabled()
+    assert approval.results()["voters"] == 0
+
+    score = make_workshop(voting={"mode": "score"})
+    score.add("Appuyer l'ANAPEC")
+    score.phase("voting")
+    page = contexts("phone", "ar").new_page()
+    join(page, score, "ANAPEC", "Agences de mise en œuvre")
+    item = page.locator("li.activity").first
+    item.get_by_role("button", name="4", exact=True).click()
+    item.locator(".vote-status-ok").wait_for()
+    assert item.locator("button.score[aria-pressed='true']").inner_text() == "4"
+    assert score.results()["activities"][0]["total"] == 4
+    item.locator("button.link").click()  # remove my score
+    item.locator("button.score[aria-pressed='true']").wait_for(state="detached")
+    assert score.results()["activities"][0]["total"] == 0
+
+
+def test_the_big_screen_updates_rows_in_place(contexts, voting_workshop):
+    """No full re-render per update: the same row elements move and grow."""
+    w = voting_workshop
+    screen = open_screen(contexts("screen", "fr"), w)
+    screen.wait_for_selector("li.result")
+    screen.evaluate(
+        "() => document.querySelectorAll('li.result').forEach(n => { n.dataset.kept = 'yes'; })"
+    )
+    rows = screen.locator("li.result").count()
+    phone = contexts("phone", "fr").new_page()
+    join(phone, w, "ANAPEC", "Gouvernement")
+    last = phone.locator("li.activity").last
+    for _ in range(3):
+        last.locator("button[data-focus^='plus-']").click()
+        last.locator(".vote-status-ok").wait_for()
+    screen.wait_for_function("() => document.querySelector('li.result .value').textContent === '3'")
+    assert screen.locator("li.result[data-kept='yes']").count() == rows
+    assert screen.locator("li.result").first.get_attribute("data-activity") == str(
+        w.state()["activities"][-1]["id"]
+    )

@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import ROOT, load_config
 from .db import init_db
-from .extensions import babel, socketio
+from .extensions import babel, compress, socketio
 
 LANGUAGES = ("fr", "ar", "en")
 
@@ -69,6 +69,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_db(app)
     babel.init_app(app, locale_selector=select_locale)
+    compress.init_app(app)
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],

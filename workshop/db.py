@@ -74,23 +74,40 @@ def upgrade_database(engine: Engine) -> None:
     marked as the baseline revision, then upgraded. Processes starting together take turns
     (an advisory lock on PostgreSQL, the write lock of BEGIN IMMEDIATE on SQLite).
     """
-    with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _UPGRADE_LOCK})
-        current = MigrationContext.configure(conn).get_current_revision()
-        if current is None and not inspect(conn).has_table("workshops"):
-            Base.metadata.create_all(conn)
-            MigrationContext.configure(conn).stamp(
-                ScriptDirectory.from_config(alembic_config()), "head"
-            )
-            return
-        if current == head_revision():
-            return
-        config = alembic_config(conn)
-        if current is None:
-            command.stamp(config, BASELINE)
-        command.upgrade(config, "head")
-        log.info("database schema upgraded from %s to %s", current or "0", head_revision())
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite alters a table by copying it and dropping the old one; with foreign keys
+            # on, that DROP would cascade-delete every participant, activity and vote. The
+            # pragma only takes effect outside a transaction, hence the raw connection.
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                _upgrade(conn)
+                if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise RuntimeError("the upgrade left rows pointing at nothing; rolled back")
+        finally:
+            if sqlite:
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+
+def _upgrade(conn) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _UPGRADE_LOCK})
+    current = MigrationContext.configure(conn).get_current_revision()
+    if current is None and not inspect(conn).has_table("workshops"):
+        Base.metadata.create_all(conn)
+        MigrationContext.configure(conn).stamp(
+            ScriptDirectory.from_config(alembic_config()), "head"
+        )
+        return
+    if current == head_revision():
+        return
+    config = alembic_config(conn)
+    if current is None:
+        command.stamp(config, BASELINE)
+    command.upgrade(config, "head")
+    log.info("database schema upgraded from %s to %s", current or "0", head_revision())
 
 
 def init_db(app: Flask) -> None:

@@ -26,6 +26,7 @@ FIELDS = {
     "file": _l("file"),
     "label": _l("note"),
     "cohosts": _l("co-host links"),
+    "seconds": _l("duration in seconds"),
 }
 
 PHASES = {
@@ -78,6 +79,8 @@ ERRORS = {
     "pin_format": _l("A PIN is 4 to 12 digits."),
     "owner_only": _l("Only the workshop's owner can do this, not a co-host."),
     "cohost_not_found": _l("This co-host link does not exist (any more)."),
+    "timer_action_invalid": _l("The timer action must be start, pause, add or reset."),
+    "timer_not_started": _l("Start the timer first."),
 }
 
 

@@ -65,6 +65,16 @@ class Workshop(Base):
         CheckConstraint(
             "per_activity_cap IS NULL OR per_activity_cap >= 1", name="ck_workshop_cap"
         ),
+        CheckConstraint(
+            "timer_seconds IS NULL OR timer_seconds >= 1", name="ck_workshop_timer_seconds"
+        ),
+        CheckConstraint(
+            "timer_remaining_ms IS NULL OR timer_remaining_ms >= 0",
+            name="ck_workshop_timer_remaining",
+        ),
+        CheckConstraint(
+            "timer_ends_at IS NULL OR timer_remaining_ms IS NULL", name="ck_workshop_timer_state"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,6 +99,12 @@ class Workshop(Base):
     screen_key: Mapped[str] = mapped_column(String(64), unique=True)
     #: salted hash of the optional PIN asked after a facilitator link (NULL = no PIN)
     pin_hash: Mapped[str | None] = mapped_column(String(160))
+    #: the facilitator's countdown: its duration in seconds (NULL: never started)
+    timer_seconds: Mapped[int | None] = mapped_column(Integer)
+    #: UTC instant a running countdown reaches zero (NULL unless running)
+    timer_ends_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: milliseconds left on a paused countdown (NULL unless paused)
+    timer_remaining_ms: Mapped[int | None] = mapped_column(Integer)
     #: bumped by every change; snapshots carry it so clients drop stale ones
     version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -53,13 +53,16 @@
     return document.getElementById(id);
   };
 
-  /** Show the connection state in #conn: connected, reconnecting or offline. */
+  /** Show the connection state in #conn (a dot and a word; the page's banner explains more)
+      and on <body data-connection>: connecting, connected, reconnecting or offline. */
   function showConnection(state) {
+    document.body.setAttribute("data-connection", state);
     var node = A.byId("conn");
     if (!node) return;
-    node.textContent = A.t[state];
+    node.textContent = "";
+    node.appendChild(A.el("span", { className: "conn-dot", "aria-hidden": "true" }));
+    node.appendChild(document.createTextNode(A.t["conn_" + state] || A.t[state]));
     node.className = "conn conn-" + state;
-    document.body.setAttribute("data-connection", state);
   }
 
   /**
@@ -71,12 +74,13 @@
     var versions = { workshop_state: -1, results: -1 };
     var socket = window.io({
       auth: auth,
+      query: { lang: document.documentElement.lang }, // refusals in the page's language
       transports: ["websocket", "polling"],
       tryAllTransports: true,
       reconnectionDelayMax: 5000,
     });
     A.socket = socket;
-    showConnection(navigator.onLine === false ? "offline" : "reconnecting");
+    showConnection(navigator.onLine === false ? "offline" : "connecting");
     socket.on("connect", function () {
       showConnection("connected");
       flush();
@@ -99,6 +103,11 @@
     });
     window.addEventListener("online", function () {
       showConnection(socket.connected ? "connected" : "reconnecting");
+      // Back online: try now rather than when the reconnection back-off says (up to 5 s).
+      if (!socket.connected) {
+        socket.disconnect();
+        socket.connect();
+      }
     });
     ["workshop_state", "results"].forEach(function (event) {
       socket.on(event, function (data) {
@@ -211,22 +220,67 @@
     });
   };
 
-  /** Show a short message in a live region, for a while. */
-  A.notify = function (node, message, kind) {
+  /** Show a short message in a live region, for a while (6 s, or `ms`). */
+  A.notify = function (node, message, kind, ms) {
     if (!node) return;
     node.hidden = false;
     node.textContent = message;
-    node.className = "notice" + (kind ? " notice-" + kind : "");
+    node.classList.add("notice");
+    node.classList.remove("notice-ok", "notice-error");
+    if (kind) node.classList.add("notice-" + kind);
     clearTimeout(node._timer);
     node._timer = setTimeout(function () {
       node.hidden = true;
-    }, 6000);
+    }, ms || 6000);
   };
 
   /** Colour-blind-safe colours for stakeholder groups (Okabe-Ito, then more). */
   A.groupColour = function (index) {
     var palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
-      "#F0E442", "#000000", "#999999", "#882255"];
+      "#F0E442", "#BBBBBB", "#882255", "#44AA99"];
     return palette[index % palette.length];
+  };
+
+  /** Dark or light ink, whichever reads better on a group's colour. */
+  A.inkOn = function (hex) {
+    var n = parseInt(hex.slice(1), 16);
+    var luminance = 0.299 * (n >> 16) + 0.587 * ((n >> 8) & 255) + 0.114 * (n & 255);
+    return luminance > 140 ? "#0b1320" : "#ffffff";
+  };
+
+  /** "4:05", or "1:02:03" from one hour: what a countdown shows. */
+  A.clock = function (ms) {
+    var total = Math.max(0, Math.ceil(ms / 1000));
+    var h = Math.floor(total / 3600);
+    var m = Math.floor((total % 3600) / 60);
+    var s = ("0" + (total % 60)).slice(-2);
+    return h ? h + ":" + ("0" + m).slice(-2) + ":" + s : m + ":" + s;
+  };
+
+  /**
+   * Keep a countdown up to date in `node` from a workshop_state snapshot. The server sends its
+   * own clock with each snapshot: a phone whose clock is minutes off still shows the right time.
+   * The node gets data-timer="idle|running|paused|finished" and is hidden when there is nothing
+   * to show; `node.querySelector(".timer-value")` (or the node) receives the digits.
+   */
+  A.showTimer = function (node, snapshot) {
+    if (!node) return;
+    var timer = snapshot.timer || { state: "idle", seconds: null, remaining_ms: null };
+    var skew = snapshot.server_time ? Date.parse(snapshot.server_time) - Date.now() : 0;
+    var ends = timer.ends_at ? Date.parse(timer.ends_at) : null;
+    var target = node.querySelector(".timer-value") || node;
+    clearInterval(node._tick);
+    function tick() {
+      var left = ends !== null ? ends - (Date.now() + skew) : timer.remaining_ms;
+      var phase = timer.state;
+      if (ends !== null) phase = left > 0 ? "running" : "finished";
+      node.setAttribute("data-timer", phase);
+      node.hidden = !node.hasAttribute("data-show-idle") && (timer.seconds === null || phase === "idle");
+      if (phase === "finished") target.textContent = A.t.time_up;
+      else target.textContent = timer.seconds === null ? "–" : A.clock(left || 0);
+      if (phase !== "running") clearInterval(node._tick);
+    }
+    tick();
+    if (ends !== null) node._tick = setInterval(tick, 250);
   };
 })();

@@ -103,8 +103,27 @@
     A.run("consoleRender", state, results);
   }
 
+  function renderTimer() {
+    var timer = state.timer || { state: "idle", seconds: null };
+    A.showTimer(A.byId("timer"), state);
+    var finished = timer.state === "finished";
+    A.byId("timer-pause").disabled = timer.state !== "running";
+    A.byId("timer-resume").disabled = timer.state !== "paused" && !(timer.state === "idle" && timer.seconds);
+    A.byId("timer-add").disabled = timer.state === "idle";
+    A.byId("timer-reset").disabled = timer.state === "idle" && !finished;
+  }
+
+  function timer(action, seconds) {
+    var body = { action: action };
+    if (seconds !== undefined) body.seconds = seconds;
+    return A.api("POST", base + "/timer", body).then(function (r) {
+      if (!r.ok) report(r);
+      return r;
+    });
+  }
+
   A.connect({ code: code, role: "console" }, {
-    workshop_state: function (data) { state = data; render(); },
+    workshop_state: function (data) { state = data; renderTimer(); render(); },
     results: function (data) { results = data; render(); },
   });
 
@@ -113,6 +132,25 @@
       A.api("POST", base + "/phase", { phase: button.getAttribute("data-phase") }).then(report);
     });
   });
+  Array.prototype.forEach.call(document.querySelectorAll(".timer-presets button"), function (button) {
+    button.addEventListener("click", function () {
+      timer("start", 60 * Number(button.getAttribute("data-minutes")));
+    });
+  });
+  A.byId("timer-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var minutes = A.byId("timer-minutes").value.trim();
+    // Whole minutes from 1 to 180; the server judges again (in seconds) whatever is sent.
+    if (!/^\d+$/.test(minutes) || Number(minutes) < 1 || Number(minutes) > 180) {
+      A.notify(message, t.timer_minutes_invalid, "error");
+      return;
+    }
+    timer("start", 60 * Number(minutes));
+  });
+  A.byId("timer-pause").addEventListener("click", function () { timer("pause"); });
+  A.byId("timer-resume").addEventListener("click", function () { timer("start"); });
+  A.byId("timer-add").addEventListener("click", function () { timer("add", 60); });
+  A.byId("timer-reset").addEventListener("click", function () { timer("reset"); });
   A.byId("live-results").addEventListener("change", function (event) {
     A.api("PATCH", base, { live_results: event.target.checked }).then(report);
   });

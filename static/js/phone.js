@@ -1,5 +1,6 @@
 /* The participant's phone: propose, vote, see results. The server judges every rule; this
-   script only mirrors them to explain why a button is disabled. */
+   script only mirrors them to explain why a button is disabled. Each vote shows its own
+   state on its card (sending, waiting for the connection, recorded, refused and why). */
 (function () {
   "use strict";
 
@@ -10,13 +11,21 @@
   var results = null;
   var me = { votes: [], left: null, my_activity_ids: [] };
   var items = {}; // activity id -> list item, kept between snapshots (no full re-render)
+  var pending = {}; // activity id -> {value, seq}: what the participant asked, not yet acknowledged
+  var status = {}; // activity id -> {kind: "sending" | "ok" | "error", text}
+  var seq = 0;
   var notice = A.byId("notice");
 
-  function myVote(activityId) {
+  function confirmedVote(activityId) {
     for (var i = 0; i < me.votes.length; i += 1) {
       if (me.votes[i].activity_id === activityId) return me.votes[i].value;
     }
     return 0;
+  }
+
+  /** The vote as the participant sees it: the one on its way, else the server's. */
+  function shownVote(activityId) {
+    return pending[activityId] ? pending[activityId].value : confirmedVote(activityId);
   }
 
   function resultOf(activityId) {
@@ -27,90 +36,167 @@
     return null;
   }
 
-  function applyAck(ack, okMessage) {
-    if (ack && ack.ok) {
-      if (ack.votes) {
-        me.votes = ack.votes;
-        me.left = ack.left;
-      }
-      A.notify(notice, okMessage, "ok");
-    } else {
-      A.notify(notice, (ack && ack.message) || t.error_generic, "error");
+  function groupName(groupId) {
+    for (var i = 0; i < state.groups.length; i += 1) {
+      if (state.groups[i].group_id === groupId) return state.groups[i].name;
     }
-    render();
+    return "";
   }
 
-  function vote(activityId, payload) {
-    var data = Object.assign({ activity_id: activityId }, payload);
-    A.notify(notice, t.sending);
-    A.act("cast_vote", data, function (ack) {
-      applyAck(ack, t.vote_saved);
+  /** Dots or supports left, counting the votes still on their way. */
+  function leftNow() {
+    if (me.left === null) return null;
+    var rule = state.voting;
+    if (rule.mode === "dots") {
+      var spent = 0;
+      state.activities.forEach(function (a) { spent += shownVote(a.id); });
+      var pendingAny = Object.keys(pending).length > 0;
+      return pendingAny ? Math.max(0, rule.budget - spent) : me.left;
+    }
+    if (rule.mode === "approval") {
+      var delta = 0;
+      Object.keys(pending).forEach(function (id) {
+        delta += pending[id].value - confirmedVote(Number(id));
+      });
+      return Math.max(0, me.left - delta);
+    }
+    return null;
+  }
+
+  function connectedNow() {
+    return navigator.onLine !== false && A.socket && A.socket.connected;
+  }
+
+  /** Send one vote (or withdrawal) and show its fate on its card and in the toast. */
+  function send(event, activityId, payload, value, okText) {
+    seq += 1;
+    var mine = seq;
+    pending[activityId] = { value: value, seq: mine };
+    // Only the latest confirmation stays on screen; refusals stay until the next vote.
+    Object.keys(status).forEach(function (id) {
+      if (status[id].kind === "ok") delete status[id];
     });
+    status[activityId] = { kind: "sending", text: connectedNow() ? t.sending : t.waiting_connection };
+    render();
+    A.act(event, Object.assign({ activity_id: activityId }, payload), function (ack) {
+      var latest = pending[activityId] && pending[activityId].seq === mine;
+      if (ack && ack.ok) {
+        if (ack.votes && !ack.replayed) {
+          me.votes = ack.votes;
+          me.left = ack.left;
+        }
+        if (latest) {
+          delete pending[activityId];
+          status[activityId] = { kind: "ok", text: okText };
+          A.notify(notice, okText, "ok", 2500); // the card keeps the confirmation
+        }
+        if (ack.replayed) A.socket.emit("sync", {}); // a replay carries the old votes: ask anew
+      } else {
+        var message = (ack && ack.message) || t.error_generic;
+        if (latest) delete pending[activityId];
+        status[activityId] = { kind: "error", text: message };
+        A.notify(notice, message, "error");
+        // Refused because this phone's picture was out of date (another tab, a hidden
+        // activity, a phase change): ask the server for the truth.
+        A.socket.emit("sync", {});
+      }
+      render();
+    });
+  }
+
+  function vote(activityId, payload, value) {
+    send("cast_vote", activityId, payload, value, value ? t.vote_saved : t.vote_withdrawn);
   }
 
   function withdraw(activityId) {
-    A.notify(notice, t.sending);
-    A.act("withdraw_vote", { activity_id: activityId }, function (ack) {
-      applyAck(ack, t.vote_withdrawn);
+    send("withdraw_vote", activityId, {}, 0, t.vote_withdrawn);
+  }
+
+  function button(key, attrs, children) {
+    attrs["data-focus"] = key;
+    attrs.type = "button";
+    return el("button", attrs, children);
+  }
+
+  function dotsControls(activity, current, open, left) {
+    var rule = state.voting;
+    var cap = rule.per_activity_cap;
+    var box = el("div", { className: "vote vote-dots" });
+    var atCap = current >= cap;
+    var noneLeft = left !== null && left <= 0;
+    var row = el("div", { className: "dots-row" });
+    row.appendChild(button("minus-" + activity.id, {
+      className: "dot-btn", "aria-label": t.remove_dot + " · " + activity.title,
+      disabled: !open || current === 0,
+      onclick: function () { vote(activity.id, { points: current - 1 }, current - 1); },
+    }, ["−"]));
+    var dots = el("span", { className: "dots", role: "img", "aria-label": A.fmt(t.my_dots, { count: current }) });
+    for (var i = 0; i < cap; i += 1) {
+      dots.appendChild(el("span", { className: i < current ? "dot on" : "dot" }));
+    }
+    row.appendChild(dots);
+    row.appendChild(button("plus-" + activity.id, {
+      className: "dot-btn", "aria-label": t.add_dot + " · " + activity.title,
+      disabled: !open || atCap || noneLeft,
+      "aria-describedby": open && noneLeft && !atCap ? "budget" : null,
+      onclick: function () { vote(activity.id, { points: current + 1 }, current + 1); },
+    }, ["+"]));
+    box.appendChild(row);
+    box.appendChild(el("p", { className: "mine-count", text: A.fmt(t.my_dots, { count: current }) }));
+    // Why + is disabled. A spent budget is explained once, in the dock at the bottom.
+    var why = "";
+    if (!open) why = t.voting_closed;
+    else if (atCap) why = A.fmt(t.cap_reached, { max: cap });
+    if (why) box.appendChild(el("p", { className: "why", text: why }));
+    return box;
+  }
+
+  function approvalControls(activity, current, open, left) {
+    var box = el("div", { className: "vote vote-approval" });
+    var exhausted = left !== null && left <= 0 && !current;
+    box.appendChild(button("toggle-" + activity.id, {
+      className: current ? "toggle on" : "toggle",
+      "aria-pressed": current ? "true" : "false",
+      disabled: !open || exhausted,
+      onclick: function () {
+        if (current) withdraw(activity.id);
+        else vote(activity.id, {}, 1);
+      },
+    }, [current ? t.supported : t.support]));
+    var why = !open ? t.voting_closed : exhausted ? t.approvals_spent : "";
+    if (why) box.appendChild(el("p", { className: "why", text: why }));
+    return box;
+  }
+
+  function scoreControls(activity, current, open) {
+    var box = el("div", { className: "vote vote-score" });
+    var group = el("div", { className: "scores", role: "group", "aria-label": t.score_label + " · " + activity.title });
+    [1, 2, 3, 4, 5].forEach(function (score) {
+      group.appendChild(button("score-" + activity.id + "-" + score, {
+        className: current === score ? "score on" : "score",
+        "aria-pressed": current === score ? "true" : "false", disabled: !open,
+        onclick: function () { vote(activity.id, { score: score }, score); },
+      }, [String(score)]));
     });
+    box.appendChild(group);
+    if (current && open) {
+      box.appendChild(button("unscore-" + activity.id, {
+        className: "link",
+        onclick: function () { withdraw(activity.id); },
+      }, [t.remove_score]));
+    }
+    if (!open) box.appendChild(el("p", { className: "why", text: t.voting_closed }));
+    return box;
   }
 
   function voteControls(activity) {
-    var rule = state.voting;
-    var current = myVote(activity.id);
     var open = state.phase === "voting";
-    var reason = open ? "" : t.voting_closed;
-    var box = el("div", { className: "vote" });
-    if (rule.mode === "dots") {
-      var spent = rule.budget - (me.left === null ? rule.budget : me.left);
-      var full = spent >= rule.budget;
-      var atCap = current >= rule.per_activity_cap;
-      box.appendChild(el("button", {
-        type: "button", className: "dot-btn", "aria-label": t.remove_dot,
-        disabled: !open || current === 0,
-        onclick: function () { vote(activity.id, { points: current - 1 }); },
-      }, ["−"]));
-      var dots = el("span", { className: "dots", "aria-label": t.your_vote + ": " + current });
-      for (var i = 0; i < rule.per_activity_cap; i += 1) {
-        dots.appendChild(el("span", { className: i < current ? "dot on" : "dot", "aria-hidden": "true" }));
-      }
-      box.appendChild(dots);
-      box.appendChild(el("button", {
-        type: "button", className: "dot-btn", "aria-label": t.add_dot,
-        disabled: !open || full || atCap,
-        title: full ? t.budget_spent : reason,
-        onclick: function () { vote(activity.id, { points: current + 1 }); },
-      }, ["+"]));
-    } else if (rule.mode === "approval") {
-      var exhausted = me.left !== null && me.left <= 0 && !current;
-      box.appendChild(el("button", {
-        type: "button", className: current ? "toggle on" : "toggle",
-        "aria-pressed": current ? "true" : "false",
-        disabled: !open || exhausted,
-        onclick: function () {
-          if (current) withdraw(activity.id);
-          else vote(activity.id, {});
-        },
-      }, [current ? t.supported : t.support]));
-    } else {
-      var group = el("div", { className: "scores", role: "group", "aria-label": t.score_label });
-      [1, 2, 3, 4, 5].forEach(function (score) {
-        group.appendChild(el("button", {
-          type: "button", className: current === score ? "score on" : "score",
-          "aria-pressed": current === score ? "true" : "false", disabled: !open,
-          onclick: function () { vote(activity.id, { score: score }); },
-        }, [String(score)]));
-      });
-      box.appendChild(group);
-      if (current) {
-        box.appendChild(el("button", {
-          type: "button", className: "link", disabled: !open,
-          onclick: function () { withdraw(activity.id); },
-        }, [t.remove_score]));
-      }
-    }
-    if (!open) box.appendChild(el("p", { className: "why", text: reason }));
-    return box;
+    var current = shownVote(activity.id);
+    var left = leftNow();
+    var mode = state.voting.mode;
+    if (mode === "dots") return dotsControls(activity, current, open, left);
+    if (mode === "approval") return approvalControls(activity, current, open, left);
+    return scoreControls(activity, current, open);
   }
 
   function trackName(id) {
@@ -120,31 +206,99 @@
     return "";
   }
 
+  function tally(activity) {
+    var result = resultOf(activity.id);
+    if (!result || !(state.phase === "voting" || state.phase === "closed")) return null;
+    var max = 1;
+    results.activities.forEach(function (r) { max = Math.max(max, r.total); });
+    if (results.mode === "score") max = 5;
+    var fill = el("span", { className: "tally-fill" });
+    fill.style.inlineSize = (100 * result.total / max) + "%";
+    return el("div", { className: "tally" }, [
+      el("p", { text: t.total + " " + result.total + " · " + result.voters + " " + t.voters }),
+      el("span", { className: "tally-bar", "aria-hidden": "true" }, [fill]),
+    ]);
+  }
+
   function renderItem(activity) {
     var li = items[activity.id] || el("li", { className: "activity" });
     items[activity.id] = li;
+    var focused = document.activeElement && li.contains(document.activeElement)
+      ? document.activeElement.getAttribute("data-focus") : null;
     li.textContent = "";
     var mine = me.my_activity_ids.indexOf(activity.id) !== -1;
-    li.appendChild(el("h3", { dir: "auto", text: activity.title }));
-    if (mine) li.appendChild(el("span", { className: "badge", text: t.my_proposal }));
-    if (activity.track_id) li.appendChild(el("span", { className: "track", dir: "auto", text: trackName(activity.track_id) }));
-    if (activity.description) li.appendChild(el("p", { dir: "auto", className: "desc", text: activity.description }));
-    var result = resultOf(activity.id);
-    if (result && (state.phase === "voting" || state.phase === "closed")) {
-      li.appendChild(el("p", { className: "tally", text: t.total + ": " + result.total + " · " + result.voters + " " + t.voters }));
+    var voted = shownVote(activity.id) > 0;
+    li.className = "activity" + (mine ? " is-mine" : "") + (voted ? " has-vote" : "");
+    var head = el("div", { className: "activity-head" });
+    if (state.phase === "closed" && resultOf(activity.id)) {
+      head.appendChild(el("span", { className: "rank-chip", text: String(resultOf(activity.id).rank) }));
     }
+    head.appendChild(el("h3", { dir: "auto", text: activity.title }));
+    li.appendChild(head);
+    var tags = el("p", { className: "tags" });
+    if (mine) tags.appendChild(el("span", { className: "badge badge-mine", text: t.my_proposal }));
+    if (activity.track_id) tags.appendChild(el("span", { className: "track", dir: "auto", text: trackName(activity.track_id) }));
+    if (tags.childNodes.length) li.appendChild(tags);
+    if (activity.description) li.appendChild(el("p", { dir: "auto", className: "desc", text: activity.description }));
+    var bar = tally(activity);
+    if (bar) li.appendChild(bar);
     if (state.phase === "voting" || state.phase === "closed") li.appendChild(voteControls(activity));
+    var s = status[activity.id];
+    if (s) li.appendChild(el("p", { className: "vote-status vote-status-" + s.kind, text: s.text }));
     A.run("phoneActivity", li, activity, state, me, results);
+    if (focused) {
+      var again = li.querySelector('[data-focus="' + focused + '"]');
+      if (again && !again.disabled) again.focus();
+    }
     return li;
+  }
+
+  function renderBudget() {
+    var rule = state.voting;
+    var box = A.byId("budget");
+    box.textContent = "";
+    box.hidden = state.phase !== "voting";
+    if (box.hidden) return;
+    var left = leftNow();
+    box.className = "budget" + (left === 0 ? " is-spent" : "");
+    if (rule.mode === "dots") {
+      var dots = el("span", { className: "budget-dots", "aria-hidden": "true" });
+      if (rule.budget <= 20) {
+        for (var i = 0; i < rule.budget; i += 1) {
+          dots.appendChild(el("span", { className: i < left ? "dot on" : "dot" }));
+        }
+      }
+      box.appendChild(dots);
+      box.appendChild(el("strong", { text: A.fmt(t.dots_left, { left: left, budget: rule.budget }) }));
+      if (left === 0) box.appendChild(el("span", { className: "budget-hint", text: t.budget_spent }));
+    } else if (rule.mode === "approval" && left !== null) {
+      box.appendChild(el("strong", { text: A.fmt(t.approvals_left, { left: left, budget: rule.budget }) }));
+      if (left === 0) box.appendChild(el("span", { className: "budget-hint", text: t.approvals_spent }));
+    } else if (rule.mode === "approval") {
+      box.appendChild(el("strong", { text: t.approval_rule }));
+    } else {
+      box.appendChild(el("strong", { text: t.score_rule }));
+    }
+  }
+
+  /** Keep the end of the page (links, language switcher) clear of the dock at the bottom. */
+  function clearDock() {
+    document.body.style.paddingBlockEnd = A.byId("budget").hidden ? "" : A.byId("budget").offsetHeight + 16 + "px";
+  }
+
+  function renderMe() {
+    var who = [me.name, me.organisation, me.group_id ? groupName(me.group_id) : ""].filter(Boolean);
+    A.byId("me").textContent = who.length ? t.you + " · " + who.join(" · ") : "";
   }
 
   function render() {
     if (!state) return;
     A.byId("phase").textContent = t.phases[state.phase];
     A.byId("phase").className = "phase phase-" + state.phase;
+    document.body.setAttribute("data-phase", state.phase);
+    A.byId("phase-hint").textContent = t.phase_hints[state.phase];
     A.byId("propose").hidden = state.phase !== "proposing";
-    var trackRow = A.byId("p-track-row");
-    trackRow.hidden = state.tracks.length === 0;
+    A.byId("p-track-row").hidden = state.tracks.length === 0;
     var select = A.byId("p-track");
     if (select.options.length !== state.tracks.length + 1) {
       select.textContent = "";
@@ -153,14 +307,9 @@
         select.appendChild(el("option", { value: String(track.id), text: track.name }));
       });
     }
-    var rule = state.voting;
-    var budget = A.byId("budget");
-    budget.textContent = "";
-    if (state.phase === "voting" && me.left !== null && rule.budget) {
-      budget.textContent = A.fmt(rule.mode === "dots" ? t.dots_left : t.approvals_left, { left: me.left, budget: rule.budget });
-    } else if (state.phase !== "voting") {
-      budget.textContent = t.phase_hints[state.phase];
-    }
+    renderMe();
+    renderBudget();
+    clearDock();
     var list = A.byId("activities");
     var activities = state.activities.slice();
     if (state.phase === "closed" && results) {
@@ -169,14 +318,17 @@
       activities.sort(function (a, b) { return (rank[a.id] || 1e9) - (rank[b.id] || 1e9) || a.id - b.id; });
     }
     var keep = {};
-    activities.forEach(function (activity) {
+    activities.forEach(function (activity, index) {
       keep[activity.id] = true;
-      list.appendChild(renderItem(activity)); // moves an existing node, creates a new one
+      var li = renderItem(activity);
+      if (list.children[index] !== li) list.insertBefore(li, list.children[index] || null);
     });
     Object.keys(items).forEach(function (id) {
       if (!keep[id]) {
         items[id].remove();
         delete items[id];
+        delete status[id];
+        delete pending[id];
       }
     });
     A.byId("empty").hidden = activities.length > 0;
@@ -198,11 +350,19 @@
     workshop_state: function (data) {
       var resync = needsResync(state, data);
       state = data;
+      A.showTimer(A.byId("timer"), data);
       render();
       if (resync) A.socket.emit("sync", {});
     },
     results: function (data) { results = data; render(); },
     my_state: function (data) { me = data; render(); },
+  });
+  A.socket.on("disconnect", function () {
+    // Votes on their way now wait for the connection: say so on their cards.
+    Object.keys(pending).forEach(function (id) {
+      status[id] = { kind: "sending", text: t.waiting_connection };
+    });
+    render();
   });
 
   var form = A.byId("propose-form");
@@ -212,17 +372,19 @@
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    var button = form.querySelector("button");
-    button.disabled = true;
-    A.notify(notice, t.sending);
+    var submit = form.querySelector("button[type=submit]");
+    submit.disabled = true;
+    A.notify(notice, connectedNow() ? t.sending : t.waiting_connection);
     A.act("propose_activity", {
       title: titleInput.value,
       description: A.byId("p-description").value,
       track: A.byId("p-track").value || null,
     }, function (ack) {
-      button.disabled = false;
+      submit.disabled = false;
       if (ack.ok) {
-        me.my_activity_ids = me.my_activity_ids.concat([ack.activity_id]);
+        if (me.my_activity_ids.indexOf(ack.activity_id) === -1) {
+          me.my_activity_ids = me.my_activity_ids.concat([ack.activity_id]);
+        }
         form.reset();
         A.byId("p-title-count").textContent = "";
         A.notify(notice, t.proposal_saved, "ok");

@@ -296,6 +296,15 @@ def test_answers_match_the_document(app, contract, socket_client):
     c.call("post", phase, 400, params=p, headers=fac, json={"phase": "fini"})
     c.call("post", phase, 200, params=p, headers=fac, json=c.example(phase, "post"))
 
+    timer = ws + "/timer"
+    c.call("post", timer, 400, params=p, headers=fac, json={"action": "add", "seconds": 60})
+    c.call("post", timer, 400, params=p, headers=fac, json={"action": "start"})
+    c.call("post", timer, 200, params=p, headers=fac, json=c.example(timer, "post"))
+    c.call("post", timer, 200, params=p, headers=fac, json={"action": "pause"})
+    c.call("post", timer, 403, params=p, headers={"Authorization": "Bearer wrong"}, json={})
+    paused = c.call("get", ws, 200, params=p).get_json()["timer"]
+    assert paused["state"] == "paused" and paused["seconds"] == 300
+
     sio = socket_client({"participant_token": joined["participant_token"]})
     vote = {"activity_id": first["activity_id"], "points": 2, "op_id": "v1"}
     assert sio.emit("cast_vote", vote, callback=True)["ok"] is True

@@ -142,3 +142,21 @@ def test_pages_load_no_outside_script_or_style(client, make_workshop):
         for url in re.findall(r'(?:src|href)="([^"]+)"', body):
             assert url.startswith(("/", "#")) or url == w["join_url"], (path, url)
         assert "<script>" not in body  # no inline script: the CSP forbids it
+
+
+def test_pages_scripts_and_styles_are_compressed_for_slow_links(client, make_workshop):
+    w = make_workshop()
+    cases = [
+        ("/static/vendor/socket.io/socket.io.min.js", "br"),
+        ("/static/css/app.css", "br"),
+        ("/", "gzip"),
+        ("/", "br"),
+    ]
+    for path, encoding in cases:
+        plain = client.get(path)
+        packed = client.get(path, headers={"Accept-Encoding": encoding})
+        assert packed.headers["Content-Encoding"] == encoding, path
+        assert "Accept-Encoding" in packed.headers["Vary"]
+        assert len(packed.get_data()) < 0.6 * len(plain.get_data()), path
+    export = client.get(f"/api/workshops/{w['code']}/export/votes.csv", headers=w["auth"])
+    assert export.get_data().startswith(b"\xef\xbb\xbf")  # untouched without Accept-Encoding

@@ -41,8 +41,12 @@ def run_online() -> None:
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
+            if conn.dialect.name == "sqlite":  # see workshop.db.upgrade_database
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
             run(conn)
             conn.commit()
+            if conn.dialect.name == "sqlite":
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
     finally:
         engine.dispose()
 

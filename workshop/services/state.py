@@ -2,9 +2,10 @@
 
 from sqlalchemy.orm import Session
 
-from ..models import Activity, Workshop
+from ..models import Activity, Workshop, utcnow
 from .activities import list_activities
 from .participants import count_by_group
+from .timer import iso_utc, timer_state
 
 
 def voting_rule(workshop: Workshop) -> dict:
@@ -39,7 +40,11 @@ def activity_record(activity: Activity, *, with_author: bool = False) -> dict:
 
 
 def workshop_state(session: Session, workshop: Workshop, *, include_hidden: bool = False) -> dict:
-    """What every screen shows of the workshop; hidden activities only for the facilitator."""
+    """What every screen shows of the workshop; hidden activities only for the facilitator.
+
+    `server_time` lets a client whose clock is wrong still show the countdown right.
+    """
+    now = utcnow()
     groups = count_by_group(session, workshop)
     return {
         "version": workshop.version,
@@ -58,4 +63,6 @@ def workshop_state(session: Session, workshop: Workshop, *, include_hidden: bool
             activity_record(a, with_author=include_hidden)
             for a in list_activities(session, workshop, include_hidden=include_hidden)
         ],
+        "timer": timer_state(workshop, now),
+        "server_time": iso_utc(now),
     }

@@ -10,6 +10,7 @@ from ..models import ActivityStatus, Phase
 from ..services import access as access_service
 from ..services import activities as activity_service
 from ..services import participants as participant_service
+from ..services import timer as timer_service
 from ..services import workshops as workshop_service
 from ..services.errors import DomainError, Forbidden, NotFound
 from ..services.results import compute_results
@@ -130,6 +131,18 @@ def set_phase(code: str):
         workshop_id, phase = workshop.id, workshop.phase
     broadcast(workshop_id)
     return jsonify({"ok": True, "phase": phase})
+
+
+@bp.post("/workshops/<code>/timer")
+def control_timer(code: str):
+    data = json_body()
+    with transaction() as db:
+        workshop = workshop_service.get_workshop(db, code)
+        require_facilitator(db, workshop)
+        timer_service.control_timer(db, workshop, data.get("action"), data.get("seconds"))
+        workshop_id, timer = workshop.id, timer_service.timer_state(workshop)
+    broadcast(workshop_id)
+    return jsonify({"ok": True, "timer": timer})
 
 
 @bp.post("/workshops/<code>/activities")

@@ -1,10 +1,34 @@
 """What every template gets: the locale, phase names and the strings the scripts need."""
 
-from flask import Flask
+from urllib.parse import urlencode
+
+from flask import Flask, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..messages import PHASES
+
+#: each language named in itself, as a switcher shows it
+LANGUAGE_NAMES = (("fr", "Français"), ("ar", "العربية"), ("en", "English"))
+
+
+def language_links(in_url: bool = False) -> list[dict]:
+    """The language switcher: remembered in a cookie, or (`in_url`) kept in this page's URL.
+
+    The big screen keeps its language in its URL, so it can differ from the phones' and from
+    the console opened on the same laptop; every other page remembers the reader's choice.
+    """
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    here = request.path + ("?" + urlencode(args) if args else "")
+    current = str(get_locale() or "fr")
+    links = []
+    for code, label in LANGUAGE_NAMES:
+        if in_url:
+            href = request.path + "?" + urlencode([*args, ("lang", code)])
+        else:
+            href = url_for("participant.set_language", lang=code, next=here)
+        links.append({"code": code, "label": label, "href": href, "current": code == current})
+    return links
 
 
 def phase_labels() -> dict[str, str]:
@@ -23,6 +47,11 @@ def js_strings() -> dict[str, object]:
         },
         "connected": _("Connected"),
         "reconnecting": _("Reconnecting…"),
+        "conn_connecting": _("Connecting…"),
+        "conn_connected": _("Connected"),
+        "conn_reconnecting": _("Reconnecting…"),
+        "conn_offline": _("Offline"),
+        "waiting_connection": _("Waiting for the connection: it will be sent when it is back."),
         "offline": _("Offline: your actions will be sent when the connection is back"),
         "sending": _("Sending…"),
         "vote_saved": _("Your vote is recorded."),
@@ -63,6 +92,15 @@ def js_strings() -> dict[str, object]:
         "cohost_created": _("Send this link to the co-host now; it is shown only once:"),
         "no_label": _("(no note)"),
         "too_large": _("What you sent is too large."),
+        "my_dots": _("Your dots here: %(count)s"),
+        "cap_reached": _("At most %(max)s dots on one activity."),
+        "approvals_spent": _("You have used all your supports. Withdraw one to support this."),
+        "approval_rule": _("Support as many activities as you like."),
+        "score_rule": _("Rate each activity from 1 (low) to 5 (high)."),
+        "you": _("You"),
+        "time_up": _("Time is up"),
+        "more_activities": _("+ %(count)s more activities (see the console)"),
+        "timer_minutes_invalid": _("Type a whole number of minutes, from 1 to 180."),
     }
 
 
@@ -72,6 +110,7 @@ def register_context(app: Flask) -> None:
         locale = str(get_locale() or "fr")
         return {
             "locale": locale,
+            "language_links": language_links,
             "phase_labels": phase_labels(),
             "js_strings": js_strings(),
             "default_groups": "\n".join(

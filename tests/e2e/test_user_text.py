@@ -2,14 +2,11 @@
 outbox survives a dead server, then resynchronises."""
 
 import json
-import os
-import shutil
 import time
 import urllib.request
 
 import pytest
 
-from tests.conftest import unavailable
 from tests.serverproc import ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -42,16 +39,8 @@ PAYLOADS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM) and not shutil.which("chromium"):
-        unavailable("Chromium (/usr/bin/chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+# `browser` is the session's one Chromium (tests/e2e/conftest.py): Playwright's sync API
+# cannot run two instances in one thread.
 
 
 @pytest.fixture
@@ -141,7 +130,8 @@ def test_user_text_is_shown_literally_and_never_runs(browser, server, with_csp):
     console_context = browser.new_context()
     console = console_context.new_page()
     pages.append(("console", console, watch(console)))
-    screen_context = browser.new_context()
+    # Tall enough that the big screen shows every row (it never scrolls: extra rows fold).
+    screen_context = browser.new_context(viewport={"width": 1920, "height": 4000})
     screen = screen_context.new_page()
     pages.append(("screen", screen, watch(screen)))
     phone_context = participant_context(browser, server, code, joined[0]["participant_token"])
@@ -237,7 +227,7 @@ def test_the_phone_keeps_actions_while_the_server_is_down_then_replays_and_resyn
             "button", name="Add a dot"
         )
         add_a.click()
-        wait_until(page, "document.querySelectorAll('.dot.on').length === 1")
+        wait_until(page, "document.querySelectorAll('li.activity .dot.on').length === 1")
         assert totals()[a] == 1 and outbox(page) == []
 
         server.kill()
@@ -258,7 +248,7 @@ def test_the_phone_keeps_actions_while_the_server_is_down_then_replays_and_resyn
         assert totals()[a] == 1
         context.set_offline(False)
         page.wait_for_selector("body[data-connection=connected]")
-        wait_until(page, "document.querySelectorAll('.dot.on').length === 2")
+        wait_until(page, "document.querySelectorAll('li.activity .dot.on').length === 2")
         wait_until(
             page,
             "!Object.keys(localStorage).some(k => k.startsWith('atelier_outbox_') &&"
@@ -281,7 +271,7 @@ def test_the_phone_keeps_actions_while_the_server_is_down_then_replays_and_resyn
             ],
         )
         page.reload()
-        wait_until(page, "document.querySelectorAll('.dot.on').length === 3")
+        wait_until(page, "document.querySelectorAll('li.activity .dot.on').length === 3")
         assert totals() == {a: 3}
         assert op_id != "fresh-after-reload"
         assert outbox(page) == []

@@ -1,0 +1,149 @@
+"""What a participant's phone downloads on first load, measured in real Chromium.
+
+    python bench/page_weight.py [--activities 40]
+
+Starts `run.py` on 127.0.0.1, prepares a workshop in the voting phase (live results on, with
+N activities carrying a description), joins it from a phone, then opens the participant page
+in a fresh browser context (empty cache) and adds up everything that crossed the wire: every
+HTTP response as transferred (headers and compressed body, Chrome's encodedDataLength) and
+every WebSocket frame's payload, until the page shows the activities and the network is quiet.
+Prints the figures per resource; the budget is 150 KB (153,600 bytes).
+"""
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.serverproc import ServerProcess  # noqa: E402
+
+BUDGET = 150 * 1024
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DESCRIPTION = (
+    "Étude conjointe avec le HCP et les fédérations professionnelles, actualisée chaque année, "
+    "pour orienter l'offre de formation vers les métiers qui recrutent."
+)
+
+
+def _call(base: str, method: str, path: str, body=None, token=None) -> dict:
+    request = urllib.request.Request(
+        base + path,
+        data=None if body is None else json.dumps(body).encode(),
+        method=method,
+        headers={
+            "Content-Type": "application/json",
+            **({"Authorization": f"Bearer {token}"} if token else {}),
+        },
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def prepare(base: str, activities: int) -> tuple[str, str]:
+    """A workshop in the voting phase and a participant's token; returns (code, token)."""
+    created = _call(
+        base,
+        "POST",
+        "/api/workshops",
+        {
+            "title": "Atelier national de programmation — Migration de main-d'œuvre",
+            "groups": ["Gouvernement", "Employeurs", "Travailleurs", "Agences", "Société civile"],
+            "tracks": ["Gouvernance", "Compétences", "Protection"],
+        },
+    )
+    code, token = created["code"], created["facilitator_token"]
+    for i in range(activities):
+        body = {"title": f"Activité {i + 1} : renforcer les capacités des services de l'emploi"}
+        body.update(description=DESCRIPTION, track=["Gouvernance", "Compétences", None][i % 3])
+        _call(base, "POST", f"/api/workshops/{code}/activities", body, token)
+    _call(base, "POST", f"/api/workshops/{code}/phase", {"phase": "voting"}, token)
+    joined = _call(
+        base,
+        "POST",
+        f"/api/workshops/{code}/participants",
+        {"organisation": "ANAPEC", "group": "Gouvernement"},
+    )
+    return code, joined["participant_token"]
+
+
+def measure(browser, base: str, code: str, participant_token: str) -> dict:
+    """Open the participant page with an empty cache; return bytes per resource and the total."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR")
+    context.add_cookies([{"name": f"atelier_p_{code}", "value": participant_token, "url": base}])
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    urls: dict[str, str] = {}
+    sizes: dict[str, int] = {}
+    frames: list[int] = []
+    cdp.on(
+        "Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"])
+    )
+    cdp.on(
+        "Network.loadingFinished",
+        lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"])),
+    )
+    cdp.on("Network.webSocketCreated", lambda e: urls.__setitem__(e["requestId"], e["url"]))
+    cdp.on(
+        "Network.webSocketFrameReceived",
+        lambda e: frames.append(len(e["response"]["payloadData"].encode())),
+    )
+    cdp.on(
+        "Network.webSocketFrameSent",
+        lambda e: frames.append(len(e["response"]["payloadData"].encode())),
+    )
+    page.goto(f"{base}/w/{code}")
+    page.wait_for_selector("body[data-connection='connected'] li.activity")
+    page.wait_for_load_state("networkidle")
+    time.sleep(1)
+    per_url: dict[str, int] = {}
+    for request_id, size in sizes.items():
+        url = urls.get(request_id, "?").removeprefix(base)
+        key = url.split("?")[0] + (" (polling)" if url.startswith("/socket.io/") else "")
+        per_url[key] = per_url.get(key, 0) + size
+    per_url["websocket frames"] = sum(frames)
+    context.close()
+    return {"resources": per_url, "total": sum(per_url.values())}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--activities", type=int, default=40)
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        server = ServerProcess(f"sqlite:///{tmp}/weight.sqlite3")
+        server.start(Path(tmp) / "server.log")
+        try:
+            code, token = prepare(server.url, args.activities)
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+                result = measure(browser, server.url, code, token)
+                browser.close()
+        finally:
+            server.stop()
+    for url, size in sorted(result["resources"].items(), key=lambda kv: -kv[1]):
+        print(f"{size:>9,} B  {url}")
+    total = result["total"]
+    print(f"{total:>9,} B  total ({total / 1024:.1f} KB; budget {BUDGET // 1024} KB)")
+    print(f"activities in the workshop: {args.activities}")
+
+
+if __name__ == "__main__":
+    main()

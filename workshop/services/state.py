@@ -4,6 +4,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Activity, Workshop
 from .activities import list_activities
+from .merging import list_merges, merge_record
 from .participants import count_by_group
 
 
@@ -22,6 +23,7 @@ def activity_record(activity: Activity, *, with_author: bool = False) -> dict:
         "description": activity.description,
         "track_id": activity.track_id,
         "status": activity.status,
+        "merged_into_id": activity.merged_into_id,
         "proposed_by_participant": activity.proposed_by_id is not None,
     }
     if with_author:
@@ -58,4 +60,5 @@ def workshop_state(session: Session, workshop: Workshop, *, include_hidden: bool
             activity_record(a, with_author=include_hidden)
             for a in list_activities(session, workshop, include_hidden=include_hidden)
         ],
+        "merges": [merge_record(m) for m in list_merges(session, workshop)],
     }

@@ -13,8 +13,8 @@ SCORE_SUPPORT = 4
 BROAD_SHARE = 1 / 3
 #: contested: some group supports at least this much while another gives no support at all
 STRONG_SHARE = 1 / 3
-#: single-group: all supporters come from one group, and there are at least this many
-SINGLE_GROUP_MIN_SUPPORTERS = 2
+#: contested and single-group speak of a group's support: at least this many of its people
+MIN_SUPPORTERS = 2
 
 FLAGS = ("broad_support", "contested", "single_group")
 
@@ -25,7 +25,7 @@ def rule() -> dict:
         "score_support": SCORE_SUPPORT,
         "broad_share": round(BROAD_SHARE, 3),
         "strong_share": round(STRONG_SHARE, 3),
-        "single_group_min_supporters": SINGLE_GROUP_MIN_SUPPORTERS,
+        "min_supporters": MIN_SUPPORTERS,
     }
 
 
@@ -60,10 +60,11 @@ def flags(supporters: list[int], voters: list[int]) -> list[str]:
     found = []
     if min(shares) >= BROAD_SHARE:
         found.append("broad_support")
-    if max(shares) >= STRONG_SHARE and min(shares) == 0:
+    strong = any(s >= MIN_SUPPORTERS and s / v >= STRONG_SHARE for s, v in present)
+    if strong and min(shares) == 0:
         found.append("contested")
     backing = [s for s, _ in present if s > 0]
-    if len(backing) == 1 and backing[0] >= SINGLE_GROUP_MIN_SUPPORTERS:
+    if len(backing) == 1 and backing[0] >= MIN_SUPPORTERS:
         found.append("single_group")
     return found
 

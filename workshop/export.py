@@ -104,7 +104,7 @@ def activities_table(db: Session, workshop: Workshop) -> Table:
             str(_l("equal-weight rank")),
             str(_l("flags")),
         ]
-        + ["{} ({})".format(g.name, _l("% of its voters supporting")) for g in groups]
+        + ["{} ({})".format(g.name, _l("percentage of its voters supporting")) for g in groups]
     )
     activities = list_activities(db, workshop, include_hidden=True)
     activities.sort(key=lambda a: (by_id[a.id]["rank"] if a.id in by_id else 10**9, a.id))

@@ -74,7 +74,7 @@
     var row = resultRows[activityId];
     if (row) return row;
     row = {
-      li: el("li", { className: "result" }),
+      li: el("li", { className: "result", "data-activity-id": String(activityId) }),
       rank: el("span", { className: "rank" }),
       title: el("span", { className: "result-title", dir: "auto" }),
       value: el("span", { className: "value" }),
@@ -143,6 +143,12 @@
 
   A.connect({ code: A.config.code, screen_key: A.config.screen_key }, {
     workshop_state: function (data) { state = data; render(); },
-    results: function (data) { results = data; if (state) renderResults(); },
+    results: function (data) {
+      results = data;
+      if (state) {
+        renderResults();
+        A.run("screenRender", state, results);
+      }
+    },
   });
 })();

@@ -81,9 +81,24 @@
     });
   }
 
+  /** A line of the legend saying what the small bars are (the legend is redrawn by screen.js). */
+  function legendNote(state) {
+    var legend = A.byId("legend");
+    if (!legend || legend.querySelector(".legend-note")) return;
+    var sample = el("span", { className: "shares", "aria-hidden": "true" });
+    [0.9, 0.4, 0.0].forEach(function (share, index) {
+      var fill = el("span", { className: "share-fill" });
+      fill.style.blockSize = Math.round(100 * share) + "%";
+      fill.style.backgroundColor = A.groupColour(index);
+      sample.appendChild(el("span", { className: "share" }, [fill]));
+    });
+    legend.appendChild(el("li", { className: "legend-note" }, [sample, el("span", { text: C.groups_hint })]));
+  }
+
   function screenRender(state, results) {
     var section = A.byId("results-section");
     var on = !!(state && results && state.show_group_split);
+    if (on) legendNote(state);
     section.classList.toggle("with-consensus", on);
     if (panel) panel.hidden = !on;
     if (!on) {

@@ -32,6 +32,9 @@ def test_a_large_delegation_does_not_drown_a_small_one():
 def test_flags():
     assert flags([2, 1, 1], [4, 3, 3]) == ["broad_support"]
     assert flags([3, 0], [4, 3]) == ["contested", "single_group"]
+    assert flags([3, 1, 0], [4, 3, 2]) == ["contested"]
+    assert flags([3, 1, 0], [4, 3, 1]) == []  # the silent group is one person
+    assert flags([2, 1, 0], [5, 3, 4]) == []  # 40%: support, not a group's majority
     assert flags([1, 0], [2, 3]) == []  # half of a group, but one person is not a group's voice
     assert flags([1, 0], [10, 3]) == []  # one supporter is neither strong nor a group's voice
     assert flags([2, 0], [10, 3]) == ["single_group"]  # 20%: not strong, but one group only

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 SCORE_SUPPORT = 4
 #: broad support: every group with voters has at least this share of its voters supporting
 BROAD_SHARE = 1 / 3
-#: contested: some group supports at least this much while another gives no support at all
-STRONG_SHARE = 1 / 3
+#: contested: a majority of some group supports it while another gives no support at all
+STRONG_SHARE = 1 / 2
 #: contested and single-group speak of a group's support: at least this many of its people
 MIN_SUPPORTERS = 2
 
@@ -61,7 +61,8 @@ def flags(supporters: list[int], voters: list[int]) -> list[str]:
     if min(shares) >= BROAD_SHARE:
         found.append("broad_support")
     strong = any(s >= MIN_SUPPORTERS and s / v >= STRONG_SHARE for s, v in present)
-    if strong and min(shares) == 0:
+    silent = any(s == 0 and v >= MIN_SUPPORTERS for s, v in present)
+    if strong and silent:
         found.append("contested")
     backing = [s for s, _ in present if s > 0]
     if len(backing) == 1 and backing[0] >= MIN_SUPPORTERS:

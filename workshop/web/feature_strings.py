@@ -42,6 +42,7 @@ def overlap_strings() -> dict[str, dict[str, str]]:
         },
         "consensus": {
             "groups": _("Support by group"),
+            "groups_hint": _("Small bars: share of each group's voters supporting the activity"),
             "consensus": _("Consensus"),
             "equal_weight": _("Equal weight per group"),
             "equal_weight_hint": _("Each group counts the same, whatever its size."),

@@ -11,6 +11,7 @@ tatweel and letter variants, punctuation, common words. See docs/similarity.md.
 import math
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -122,10 +123,13 @@ class _Space:
             df.update(counter.keys())
         self.df = df
         self.vectors = {key: self.weigh(counter) for key, counter in counts.items()}
-        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for key, vector in self.vectors.items():
-            for feature, value in vector.items():
-                self.postings[feature].append((key, value))
+        #: feature -> (document keys ascending, their weights)
+        self.postings: dict[str, tuple[list[int], list[float]]] = {}
+        for key in sorted(self.vectors):
+            for feature, value in self.vectors[key].items():
+                keys, values = self.postings.setdefault(feature, ([], []))
+                keys.append(key)
+                values.append(value)
 
     def idf(self, feature: str) -> float:
         return math.log((1 + self.size) / (1 + self.df.get(feature, 0))) + 1
@@ -136,13 +140,18 @@ class _Space:
         norm = math.sqrt(sum(v * v for v in vector.values()))
         return {f: v / norm for f, v in vector.items()} if norm else {}
 
-    def dots(self, vector: dict[str, float]) -> dict[int, float]:
-        """Cosine of `vector` with every document sharing a feature with it."""
+    def dots(self, vector: dict[str, float], after: int | None = None) -> dict[int, float]:
+        """Cosine of `vector` with every document sharing a feature with it (of key > after)."""
         scores: dict[int, float] = defaultdict(float)
         for feature, value in vector.items():
-            for key, other in self.postings.get(feature, ()):
-                scores[key] += value * other
+            keys, values = self.postings.get(feature, _EMPTY)
+            start = 0 if after is None else bisect_right(keys, after)
+            for position in range(start, len(keys)):
+                scores[keys[position]] += value * values[position]
         return scores
+
+
+_EMPTY: tuple[list[int], list[float]] = ([], [])
 
 
 class SimilarityIndex:
@@ -156,6 +165,7 @@ class SimilarityIndex:
         self.keys = list(words)
         self.words = _Space(words)
         self.grams = _Space(grams)
+        self._pairs: dict[float, list[Pair]] = {}  # the index never changes: compute once
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -196,16 +206,18 @@ class SimilarityIndex:
 
     def pairs(self, threshold: float = DEFAULT_THRESHOLD) -> list[Pair]:
         """Every pair of documents scoring at least `threshold`, strongest first."""
+        if threshold in self._pairs:
+            return list(self._pairs[threshold])
         found = []
         for key in self.keys:
             scored = self._combine(
-                self.words.dots(self.words.vectors[key]), self.grams.dots(self.grams.vectors[key])
+                self.words.dots(self.words.vectors[key], after=key),
+                self.grams.dots(self.grams.vectors[key], after=key),
             )
-            found.extend(
-                Pair(key, other, s) for other, s in scored if other > key and s >= threshold
-            )
+            found.extend(Pair(key, other, s) for other, s in scored if s >= threshold)
         found.sort(key=lambda p: (-p.score, p.a, p.b))
-        return found
+        self._pairs[threshold] = found
+        return list(found)
 
 
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:

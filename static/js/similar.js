@@ -28,7 +28,8 @@
   var title = A.byId("p-title");
   var description = A.byId("p-description");
   var box = el("div", { id: "similar", className: "similar", hidden: true, role: "region", "aria-live": "polite" });
-  form.insertBefore(box, form.querySelector("button[type=submit]"));
+  // After the form's own button: phone.js disables the form's first button while sending.
+  form.appendChild(box);
   var timer = null;
   var asked = 0; // only the answer to the latest question is shown
   var shown = [];

@@ -174,9 +174,10 @@ class Activity(Base):
         ForeignKey("participants.id", ondelete="SET NULL")
     )
     status: Mapped[str] = mapped_column(String(16), default=ActivityStatus.VISIBLE.value)
-    #: the activity this one was merged into (status "merged"); NULL otherwise
+    #: the activity this one was merged into (status "merged"); NULL otherwise. CASCADE: a
+    #: merged activity lives and dies with its target (SET NULL would break ck_activity_merged)
     merged_into_id: Mapped[int | None] = mapped_column(
-        ForeignKey("activities.id", ondelete="SET NULL")
+        ForeignKey("activities.id", ondelete="CASCADE")
     )
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

@@ -273,3 +273,11 @@ def test_answers_match_the_openapi_document(client, voting, join, socket_client)
     c.call("post", undo, 200, params=one, headers=fac)
     c.call("post", undo, 409, params=one, headers=fac)
     c.call("post", undo, 404, params={**p, "merge_id": 999}, headers=fac)
+
+
+def test_a_workshop_with_merges_can_be_deleted(client, voting):
+    w, ids, _phones = voting
+    body = {"target_id": ids[0], "source_ids": [ids[1], ids[2]]}
+    assert client.post(url(w, "/merges"), json=body, headers=w["auth"]).status_code == 201
+    assert client.delete(url(w), headers=w["auth"]).status_code == 200
+    assert client.get(url(w)).status_code == 404

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from .models import Activity, Participant, Vote, Workshop
 from .services.activities import list_activities
+from .services.merging import merge_history
 from .services.participants import list_participants
 from .services.results import compute_results
 
@@ -63,25 +64,48 @@ def _iso(value) -> str:
     return value.replace(microsecond=0).isoformat() + "Z" if value else ""
 
 
+#: how each consensus flag reads in a spreadsheet
+FLAG_LABELS = {
+    "broad_support": _l("broad support"),
+    "contested": _l("contested"),
+    "single_group": _l("single group"),
+}
+STATUS_LABELS = {"visible": _l("visible"), "hidden": _l("hidden"), "merged": _l("merged")}
+
+
 def activities_table(db: Session, workshop: Workshop) -> Table:
-    """One row per activity, ranked; hidden activities last, without a rank."""
+    """One row per activity, ranked; hidden and merged activities last, without a rank."""
     results = compute_results(db, workshop)
     by_id = {r["activity_id"]: r for r in results["activities"]}
+    merged_from = merge_history(db, workshop)
     groups = list(workshop.groups)
     total_label = {"approval": _l("votes"), "dots": _l("points"), "score": _l("mean score")}[
         workshop.voting_mode
     ]
-    headers = [
-        str(_l("rank")),
-        str(_l("id")),
-        str(_l("title")),
-        str(_l("description")),
-        str(_l("track")),
-        str(_l("proposed by")),
-        str(_l("status")),
-        "{} ({})".format(_l("total"), total_label),
-        str(_l("voters")),
-    ] + [g.name for g in groups]
+    headers = (
+        [
+            str(_l("rank")),
+            str(_l("id")),
+            str(_l("title")),
+            str(_l("description")),
+            str(_l("track")),
+            str(_l("proposed by")),
+            str(_l("status")),
+            "{} ({})".format(_l("total"), total_label),
+            str(_l("voters")),
+        ]
+        + [g.name for g in groups]
+        + [
+            str(_l("merged into")),
+            str(_l("merged from")),
+            str(_l("consensus (0-1)")),
+            str(_l("consensus rank")),
+            "{} ({})".format(_l("equal weight per group"), total_label),
+            str(_l("equal-weight rank")),
+            str(_l("flags")),
+        ]
+        + ["{} ({})".format(g.name, _l("percentage of its voters supporting")) for g in groups]
+    )
     activities = list_activities(db, workshop, include_hidden=True)
     activities.sort(key=lambda a: (by_id[a.id]["rank"] if a.id in by_id else 10**9, a.id))
     rows = []
@@ -93,8 +117,13 @@ def activities_table(db: Session, workshop: Workshop) -> Table:
             if author is None
             else f"{author.group.name} / {author.organisation}"
         )
-        status = str(_l("visible")) if activity.status == "visible" else str(_l("hidden"))
+        status = str(STATUS_LABELS.get(activity.status, activity.status))
         group_totals = [g["total"] for g in result["by_group"]] if result else ["" for _ in groups]
+        shares = (
+            ["" if s["share"] is None else round(100 * s["share"], 1) for s in result["support"]]
+            if result
+            else ["" for _ in groups]
+        )
         rows.append(
             [
                 result["rank"] if result else "",
@@ -107,6 +136,14 @@ def activities_table(db: Session, workshop: Workshop) -> Table:
                 result["total"] if result else "",
                 result["voters"] if result else "",
                 *group_totals,
+                activity.merged_into_id or "",
+                ", ".join(str(i) for i in merged_from.get(activity.id, [])),
+                result["consensus"] if result else "",
+                result["consensus_rank"] if result else "",
+                result["equal_total"] if result else "",
+                result["equal_rank"] if result else "",
+                ", ".join(str(FLAG_LABELS[f]) for f in result["flags"]) if result else "",
+                *shares,
             ]
         )
     return headers, rows

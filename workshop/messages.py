@@ -27,6 +27,7 @@ FIELDS = {
     "label": _l("note"),
     "cohosts": _l("co-host links"),
     "seconds": _l("duration in seconds"),
+    "sources": _l("activities to merge"),
 }
 
 PHASES = {
@@ -59,6 +60,16 @@ ERRORS = {
     "not_proposing": _l("Proposals are not open at the moment."),
     "activity_not_found": _l("This activity does not exist."),
     "activity_hidden": _l("This activity was withdrawn by the facilitator."),
+    "activity_merged": _l("This activity was merged into another one."),
+    "merge_sources_required": _l("Choose at least one activity to merge."),
+    "merge_into_itself": _l("An activity cannot be merged into itself."),
+    "merge_target_hidden": _l("Activities can only be merged into a visible activity."),
+    "merge_closed": _l("Voting is closed: reopen voting to merge or undo a merge."),
+    "merge_not_found": _l("This merge does not exist."),
+    "merge_already_undone": _l("This merge was already undone."),
+    "merge_undo_order": _l(
+        "The target of this merge was merged since: undo that later merge first."
+    ),
     "not_voting": _l("Voting is not open at the moment."),
     "over_activity_cap": _l("At most %(max)s dots on one activity."),
     "over_budget": _l("Not enough dots left: you have %(left)s of %(budget)s."),

@@ -40,6 +40,8 @@ class VotingMode(StrEnum):
 class ActivityStatus(StrEnum):
     VISIBLE = "visible"
     HIDDEN = "hidden"
+    #: merged into another activity (Activity.merged_into_id); a merge can be undone
+    MERGED = "merged"
 
 
 TITLE_MAX = 120
@@ -171,7 +173,12 @@ class Participant(Base):
 
 class Activity(Base):
     __tablename__ = "activities"
-    __table_args__ = (CheckConstraint(_in("status", ActivityStatus), name="ck_activity_status"),)
+    __table_args__ = (
+        CheckConstraint(_in("status", ActivityStatus), name="ck_activity_status"),
+        CheckConstraint(
+            "(status = 'merged') = (merged_into_id IS NOT NULL)", name="ck_activity_merged"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(
@@ -185,6 +192,11 @@ class Activity(Base):
         ForeignKey("participants.id", ondelete="SET NULL")
     )
     status: Mapped[str] = mapped_column(String(16), default=ActivityStatus.VISIBLE.value)
+    #: the activity this one was merged into (status "merged"); NULL otherwise. CASCADE: a
+    #: merged activity lives and dies with its target (SET NULL would break ck_activity_merged)
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE")
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
@@ -265,3 +277,71 @@ class RateCounter(Base):
     workshop_id: Mapped[int | None] = mapped_column(
         ForeignKey("workshops.id", ondelete="CASCADE"), index=True
     )
+
+
+class Merge(Base):
+    """The facilitator merged source activities into a target; enough is kept to undo it."""
+
+    __tablename__ = "merges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
+    )
+    target_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    #: set when the merge was undone; the record stays for the history
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    target: Mapped[Activity] = relationship(foreign_keys=[target_id])
+    sources: Mapped[list["MergeSource"]] = relationship(
+        order_by="MergeSource.activity_id", cascade="all, delete-orphan", passive_deletes=True
+    )
+    votes: Mapped[list["MergeVote"]] = relationship(
+        order_by="MergeVote.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class MergeSource(Base):
+    """One activity merged by a merge, with the status it had before."""
+
+    __tablename__ = "merge_sources"
+    __table_args__ = (
+        UniqueConstraint("merge_id", "activity_id", name="uq_merge_source"),
+        CheckConstraint("status_before IN ('visible', 'hidden')", name="ck_merge_source_status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    merge_id: Mapped[int] = mapped_column(ForeignKey("merges.id", ondelete="CASCADE"), index=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
+    status_before: Mapped[str] = mapped_column(String(16))
+
+
+class MergeVote(Base):
+    """A vote a merge changed: as it was before (NULL: none) and as the merge left it.
+
+    One row per participant and activity touched: each source vote (removed by the merge, so
+    `value_after` is NULL) and the participant's vote on the target.
+    """
+
+    __tablename__ = "merge_votes"
+    __table_args__ = (
+        UniqueConstraint("merge_id", "participant_id", "activity_id", name="uq_merge_vote"),
+        CheckConstraint("value_before IS NULL OR value_before >= 1", name="ck_merge_vote_before"),
+        CheckConstraint("value_after IS NULL OR value_after >= 1", name="ck_merge_vote_after"),
+        CheckConstraint(
+            "value_before IS NOT NULL OR value_after IS NOT NULL", name="ck_merge_vote_some"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    merge_id: Mapped[int] = mapped_column(ForeignKey("merges.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
+    value_before: Mapped[int | None] = mapped_column(Integer)
+    value_after: Mapped[int | None] = mapped_column(Integer)
+    #: the vote's own timestamps before the merge, so that an undo restores them too
+    created_before: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_before: Mapped[datetime | None] = mapped_column(DateTime)

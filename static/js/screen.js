@@ -138,7 +138,7 @@
     var row = resultRows[activityId];
     if (row) return row;
     row = {
-      li: el("li", { className: "result", "data-activity": String(activityId) }),
+      li: el("li", { className: "result", "data-activity": String(activityId), "data-activity-id": String(activityId) }),
       rank: el("span", { className: "rank" }),
       title: el("span", { className: "result-title", dir: "auto" }),
       value: el("span", { className: "value" }),
@@ -276,7 +276,11 @@
       A.showTimer(A.byId("timer"), data);
       render();
     },
-    results: function (data) { results = data; renderResults(); },
+    results: function (data) {
+      results = data;
+      renderResults();
+      if (state) A.run("screenRender", state, results);
+    },
   });
 
   var resizing = null;

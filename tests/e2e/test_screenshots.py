@@ -83,7 +83,10 @@ def test_screenshots_of_a_realistic_room(contexts, make_workshop, artifacts):
         )
         screen.wait_for_timeout(900)  # bars and numbers finish gliding
         rows = screen.locator("li.result")
-        assert rows.count() >= 5
+        screen.screenshot(path=str(artifacts / f"room-screen-{lang}.png"))
+        # With the group split and the equal-weight panel beside them, four rows of twelve
+        # fit a 1080p projector; the rest fold into "+ N more" (the screen never scrolls).
+        assert rows.count() >= 4
         for i in range(rows.count()):
             expected = results["activities"][i]
             row = rows.nth(i)

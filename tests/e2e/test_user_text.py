@@ -228,6 +228,12 @@ def test_the_phone_keeps_actions_while_the_server_is_down_then_replays_and_resyn
         )
         add_a.click()
         wait_until(page, "document.querySelectorAll('li.activity .dot.on').length === 1")
+        # The phone shows the vote at once; the outbox empties when the ack arrives.
+        wait_until(
+            page,
+            "!Object.keys(localStorage).some(k => k.startsWith('atelier_outbox_') &&"
+            " JSON.parse(localStorage.getItem(k)).length)",
+        )
         assert totals()[a] == 1 and outbox(page) == []
 
         server.kill()

@@ -213,7 +213,12 @@ def test_protected_operations_refuse_anonymous_callers(contract, make_workshop, 
     added = contract.client.post(
         f"/api/workshops/{w['code']}/activities", json={"title": "Former"}, headers=w["auth"]
     )
-    params = {"code": w["code"], "activity_id": added.get_json()["activity_id"], "link_id": 1}
+    params = {
+        "code": w["code"],
+        "activity_id": added.get_json()["activity_id"],
+        "link_id": 1,
+        "merge_id": 1,
+    }
     protected = 0
     for path, item in doc["paths"].items():
         for method, operation in item.items():

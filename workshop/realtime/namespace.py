@@ -11,6 +11,7 @@ from ..db import transaction
 from ..messages import error_message, error_payload
 from ..models import Participant, Workshop
 from ..services import activities as activity_service
+from ..services import merging as merge_service
 from ..services import voting as voting_service
 from ..services.access import grant_holds, token_grant
 from ..services.errors import DomainError
@@ -243,6 +244,7 @@ def _my_state(db: Session, client: dict) -> dict:
             if a.proposed_by_id == participant.id
         ],
         **voting_service.my_votes(db, workshop, participant),
+        "merges": merge_service.merge_notices(db, workshop, participant),
     }
 
 

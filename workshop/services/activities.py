@@ -145,6 +145,8 @@ def set_activity_status(
     spent them since keeps the newer votes and loses the excess on the restored activity.
     """
     activity = get_activity(session, workshop, activity_id)
+    if activity.status == ActivityStatus.MERGED.value:
+        raise DomainError("activity_merged")  # undo the merge instead
     activity.status = ActivityStatus(status).value
     session.flush()
     if activity.status == ActivityStatus.VISIBLE.value:

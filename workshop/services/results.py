@@ -2,58 +2,64 @@
 
 from collections import defaultdict
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from ..models import Activity, ActivityStatus, Participant, Vote, VotingMode, Workshop
+from . import consensus
 
 
 def compute_results(session: Session, workshop: Workshop) -> dict:
-    """Ranked results of the visible activities, with each group's share."""
+    """Ranked results of the visible activities, with each group's share and consensus."""
+    mean = workshop.voting_mode == VotingMode.SCORE.value
+    support = (
+        case((Vote.value >= consensus.SCORE_SUPPORT, 1), else_=0) if mean else literal_column("1")
+    )
+    visible = (
+        Activity.workshop_id == workshop.id,
+        Activity.status == ActivityStatus.VISIBLE.value,
+    )
     rows = session.execute(
         select(
             Vote.activity_id,
             Participant.group_id,
             func.count(Vote.id),
             func.sum(Vote.value),
+            func.sum(support),
         )
         .join(Activity, Activity.id == Vote.activity_id)
         .join(Participant, Participant.id == Vote.participant_id)
-        .where(
-            Activity.workshop_id == workshop.id,
-            Activity.status == ActivityStatus.VISIBLE.value,
-        )
+        .where(*visible)
         .group_by(Vote.activity_id, Participant.group_id)
     ).all()
-    voters = session.scalar(
-        select(func.count(func.distinct(Vote.participant_id)))
-        .join(Activity, Activity.id == Vote.activity_id)
-        .where(
-            Activity.workshop_id == workshop.id,
-            Activity.status == ActivityStatus.VISIBLE.value,
-        )
+    voters_by_group = dict(
+        session.execute(
+            select(Participant.group_id, func.count(func.distinct(Vote.participant_id)))
+            .join(Activity, Activity.id == Vote.activity_id)
+            .join(Participant, Participant.id == Vote.participant_id)
+            .where(*visible)
+            .group_by(Participant.group_id)
+        ).all()
     )
+    voters = sum(voters_by_group.values())
     per_group: dict[int, dict[int, tuple[int, int]]] = defaultdict(dict)
-    for activity_id, group_id, count, total in rows:
+    supporters: dict[int, dict[int, int]] = defaultdict(dict)
+    for activity_id, group_id, count, total, supporting in rows:
         per_group[activity_id][group_id] = (count, int(total or 0))
-    activity_ids = session.scalars(
-        select(Activity.id).where(
-            Activity.workshop_id == workshop.id,
-            Activity.status == ActivityStatus.VISIBLE.value,
-        )
-    ).all()
-    mean = workshop.voting_mode == VotingMode.SCORE.value
+        supporters[activity_id][group_id] = int(supporting or 0)
+    activity_ids = session.scalars(select(Activity.id).where(*visible)).all()
+    groups = list(workshop.groups)
     items = []
     for activity_id in activity_ids:
-        groups = per_group.get(activity_id, {})
-        count = sum(c for c, _ in groups.values())
-        points = sum(t for _, t in groups.values())
+        by_group = per_group.get(activity_id, {})
+        count = sum(c for c, _ in by_group.values())
+        points = sum(t for _, t in by_group.values())
         items.append(
             {
                 "activity_id": activity_id,
                 "total": _total(points, count, mean),
                 "voters": count,
-                "by_group": [_group_share(g.id, groups, mean) for g in workshop.groups],
+                "by_group": [_group_share(g.id, by_group, mean) for g in groups],
             }
         )
     items.sort(key=lambda r: (-r["total"], -r["voters"], r["activity_id"]))
@@ -63,7 +69,28 @@ def compute_results(session: Session, workshop: Workshop) -> dict:
         if key != previous:
             rank, previous = position, key
         item["rank"] = rank
-    return {"mode": workshop.voting_mode, "voters": voters or 0, "activities": items}
+    counts = {
+        activity_id: [
+            consensus.GroupCounts(
+                supporters=supporters[activity_id].get(g.id, 0),
+                votes=per_group[activity_id].get(g.id, (0, 0))[0],
+                points=per_group[activity_id].get(g.id, (0, 0))[1],
+            )
+            for g in groups
+        ]
+        for activity_id in activity_ids
+    }
+    group_voters = [voters_by_group.get(g.id, 0) for g in groups]
+    consensus.annotate(items, counts, [g.id for g in groups], group_voters, mean)
+    return {
+        "mode": workshop.voting_mode,
+        "voters": voters,
+        "groups": [
+            {"group_id": g.id, "voters": n} for g, n in zip(groups, group_voters, strict=True)
+        ],
+        "consensus_rule": consensus.rule(),
+        "activities": items,
+    }
 
 
 def _group_share(group_id: int, groups: dict[int, tuple[int, int]], mean: bool) -> dict:

@@ -4,6 +4,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Activity, Workshop, utcnow
 from .activities import list_activities
+from .merging import list_merges, merge_record
 from .participants import count_by_group
 from .timer import iso_utc, timer_state
 
@@ -23,6 +24,7 @@ def activity_record(activity: Activity, *, with_author: bool = False) -> dict:
         "description": activity.description,
         "track_id": activity.track_id,
         "status": activity.status,
+        "merged_into_id": activity.merged_into_id,
         "proposed_by_participant": activity.proposed_by_id is not None,
     }
     if with_author:
@@ -65,4 +67,5 @@ def workshop_state(session: Session, workshop: Workshop, *, include_hidden: bool
         ],
         "timer": timer_state(workshop, now),
         "server_time": iso_utc(now),
+        "merges": [merge_record(m) for m in list_merges(session, workshop)],
     }

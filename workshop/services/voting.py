@@ -29,6 +29,8 @@ def _votable(
     if workshop.phase != Phase.VOTING.value:
         raise DomainError("not_voting")
     activity = get_activity(session, workshop, activity_id)
+    if activity.status == ActivityStatus.MERGED.value:
+        raise DomainError("activity_merged")
     if activity.status != ActivityStatus.VISIBLE.value:
         raise DomainError("activity_hidden")
     return activity

@@ -9,14 +9,18 @@ from ..db import transaction
 from ..models import ActivityStatus, Phase
 from ..services import access as access_service
 from ..services import activities as activity_service
+from ..services import duplicates as duplicate_service
+from ..services import merging as merge_service
 from ..services import participants as participant_service
 from ..services import timer as timer_service
 from ..services import workshops as workshop_service
 from ..services.errors import DomainError, Forbidden, NotFound
 from ..services.results import compute_results
+from ..services.similarity import DEFAULT_THRESHOLD
 from ..services.state import activity_record, workshop_state
 from ..services.voting import my_votes
 from .auth import (
+    NotAuthenticated,
     bearer_token,
     console_grant,
     current_participant,
@@ -291,8 +295,75 @@ def me(code: str):
             "organisation": participant.organisation,
             "group_id": participant.group_id,
             **my_votes(db, workshop, participant),
+            "merges": merge_service.merge_notices(db, workshop, participant),
         }
     return jsonify(payload)
+
+
+@bp.post("/workshops/<code>/similar")
+def similar(code: str):
+    """Activities like the text being typed: for phones (participants) and facilitators."""
+    data = json_body()
+    with transaction() as db:
+        workshop = workshop_service.get_workshop(db, code)
+        if not _is_facilitator(db, workshop) and current_participant(db, workshop) is None:
+            raise NotAuthenticated("not_authenticated")
+        workshop_id = workshop.id
+        documents = duplicate_service.visible_documents(db, workshop)
+    index = duplicate_service.index_for(workshop_id, documents)
+    candidates = duplicate_service.similar_activities(
+        index, title=data.get("title", ""), description=data.get("description", "")
+    )
+    return jsonify({"ok": True, "threshold": DEFAULT_THRESHOLD, "candidates": candidates})
+
+
+@bp.get("/workshops/<code>/duplicates")
+def duplicates(code: str):
+    """Likely duplicate pairs and clusters among the visible activities (facilitator)."""
+    with transaction() as db:
+        workshop = workshop_service.get_workshop(db, code)
+        require_facilitator(db, workshop)
+        workshop_id = workshop.id
+        documents = duplicate_service.visible_documents(db, workshop)
+    report = duplicate_service.duplicate_report(duplicate_service.index_for(workshop_id, documents))
+    return jsonify({"ok": True, **report})
+
+
+@bp.get("/workshops/<code>/merges")
+def list_merges(code: str):
+    with transaction() as db:
+        workshop = workshop_service.get_workshop(db, code)
+        require_facilitator(db, workshop)
+        merges = [
+            merge_service.merge_record(m)
+            for m in merge_service.list_merges(db, workshop, include_undone=True)
+        ]
+    return jsonify({"merges": merges})
+
+
+@bp.post("/workshops/<code>/merges")
+def merge(code: str):
+    data = json_body()
+    with transaction() as db:
+        workshop = workshop_service.get_workshop(db, code)
+        require_facilitator(db, workshop)
+        merged = merge_service.merge_activities(
+            db, workshop, data.get("target_id"), data.get("source_ids")
+        )
+        workshop_id, record = workshop.id, merge_service.merge_record(merged)
+    broadcast(workshop_id)
+    return jsonify({"ok": True, "merge": record}), 201
+
+
+@bp.post("/workshops/<code>/merges/<int:merge_id>/undo")
+def undo_merge(code: str, merge_id: int):
+    with transaction() as db:
+        workshop = workshop_service.get_workshop(db, code)
+        require_facilitator(db, workshop)
+        undone = merge_service.undo_merge(db, workshop, merge_id)
+        workshop_id, record = workshop.id, merge_service.merge_record(undone)
+    broadcast(workshop_id)
+    return jsonify({"ok": True, "merge": record})
 
 
 @bp.get("/workshops/<code>/export/<name>.<fmt>")

@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..messages import PHASES
+from .feature_strings import overlap_strings
 
 #: each language named in itself, as a switcher shows it
 LANGUAGE_NAMES = (("fr", "Français"), ("ar", "العربية"), ("en", "English"))
@@ -101,6 +102,7 @@ def js_strings() -> dict[str, object]:
         "time_up": _("Time is up"),
         "more_activities": _("+ %(count)s more activities (see the console)"),
         "timer_minutes_invalid": _("Type a whole number of minutes, from 1 to 180."),
+        **overlap_strings(),
     }
 
 

@@ -177,22 +177,22 @@ def test_activities_per_group_columns_and_totals(client, voted):
     w, ids = voted
     rows = csv_rows(get_export(client, w, "activities", "csv"))
     header = rows[0]
-    assert len(header) == 9 + 3
+    assert len(header) == 10 + 3
     assert header[-3:] == ["Gouvernement", "Employeurs", "Travailleurs"]
     by_id = {row[1]: row for row in rows[1:]}
     first, second, hidden = (by_id[str(ids[k])] for k in ("first", "second", "hidden"))
-    # rank, id, title, description, track, proposed by, status, total, voters, groups...
-    assert first[0] == "1" and first[7:] == ["5", "2", "5", "0", "0"]
-    assert second[0] == "2" and second[7:] == ["4", "2", "2", "2", "0"]
+    # rank, id, title, description, track, proposed by, status, total, voters, comments, groups
+    assert first[0] == "1" and first[7:] == ["5", "2", "0", "5", "0", "0"]
+    assert second[0] == "2" and second[7:] == ["4", "2", "0", "2", "2", "0"]
     assert first[4] == "Emploi" and second[4] == ""
     # hidden last, without rank or totals
     assert rows[-1] == hidden
-    assert hidden[0] == "" and hidden[7:] == ["", "", "", "", ""]
+    assert hidden[0] == "" and hidden[7:] == ["", "", "0", "", "", ""]
     assert hidden[6] != first[6]  # hidden vs visible status label
     # the XLSX carries the same numbers, as numbers
     sheet = xlsx_sheet(get_export(client, w, "activities", "xlsx"))
     values = {row[1]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
-    assert values[ids["first"]][7:] == (5, 2, 5, 0, 0)
+    assert values[ids["first"]][7:] == (5, 2, 0, 5, 0, 0)
     assert values[ids["second"]][0] == 2
 
 

@@ -11,7 +11,10 @@ from ..db import transaction
 from ..messages import error_message, error_payload
 from ..models import Participant, Workshop
 from ..services import activities as activity_service
+from ..services import comments as comment_service
+from ..services import commitments as commitment_service
 from ..services import voting as voting_service
+from ..services import workplan as workplan_service
 from ..services.errors import DomainError
 from ..services.operations import participant_actor, record_operation, replayed_result
 from ..services.participants import lock_participant, participant_by_token
@@ -132,6 +135,40 @@ class WorkshopNamespace(Namespace):
 
         return _participant_op(db, client, data, "withdraw_vote", act)
 
+    def on_add_comment(self, db: Session, client: dict, data: dict):
+        def act(workshop, participant):
+            comment = comment_service.add_comment(
+                db, workshop, participant, data.get("activity_id"), data.get("text")
+            )
+            mine = comment_service.my_comments(db, workshop, participant)
+            return {"ok": True, "comment_id": comment.id, "my_comments": mine}
+
+        return _participant_op(db, client, data, "add_comment", act)
+
+    def on_make_commitment(self, db: Session, client: dict, data: dict):
+        def act(workshop, participant):
+            commitment = commitment_service.make_commitment(
+                db,
+                workshop,
+                participant,
+                data.get("activity_id"),
+                role=data.get("role"),
+                timeframe=data.get("timeframe", ""),
+                note=data.get("note", ""),
+            )
+            return {"ok": True, "commitment": commitment_service.commitment_record(commitment)}
+
+        return _participant_op(db, client, data, "make_commitment", act)
+
+    def on_withdraw_commitment(self, db: Session, client: dict, data: dict):
+        def act(workshop, participant):
+            commitment_service.withdraw_commitment(
+                db, workshop, participant, data.get("activity_id")
+            )
+            return {"ok": True}
+
+        return _participant_op(db, client, data, "withdraw_commitment", act)
+
 
 def _identify(db: Session, auth: dict) -> dict | None:
     """Who connects: a big screen (screen_key), a console, or a phone; None refuses."""
@@ -211,6 +248,7 @@ def _my_state(db: Session, client: dict) -> dict:
             if a.proposed_by_id == participant.id
         ],
         **voting_service.my_votes(db, workshop, participant),
+        **workplan_service.my_contributions(db, workshop, participant),
     }
 
 

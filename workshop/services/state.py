@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session
 from ..models import Activity, Workshop
 from .activities import list_activities
 from .participants import count_by_group
+from .workplan import public_contributions, workplan_state
 
 
 def voting_rule(workshop: Workshop) -> dict:
@@ -41,7 +42,7 @@ def activity_record(activity: Activity, *, with_author: bool = False) -> dict:
 def workshop_state(session: Session, workshop: Workshop, *, include_hidden: bool = False) -> dict:
     """What every screen shows of the workshop; hidden activities only for the facilitator."""
     groups = count_by_group(session, workshop)
-    return {
+    state = {
         "version": workshop.version,
         "code": workshop.code,
         "title": workshop.title,
@@ -58,4 +59,8 @@ def workshop_state(session: Session, workshop: Workshop, *, include_hidden: bool
             activity_record(a, with_author=include_hidden)
             for a in list_activities(session, workshop, include_hidden=include_hidden)
         ],
+        **workplan_state(session, workshop),
     }
+    if not include_hidden:
+        state.update(public_contributions(state))
+    return state

@@ -91,6 +91,9 @@ def update_workshop(code: str):
             show_group_split=data.get("show_group_split"),
             title=data.get("title"),
             description=data.get("description"),
+            commitments_open=data.get("commitments_open"),
+            show_comments=data.get("show_comments"),
+            show_workplan=data.get("show_workplan"),
         )
         workshop_id = workshop.id
     broadcast(workshop_id)
@@ -275,13 +278,8 @@ def export_file(code: str, name: str, fmt: str):
     with transaction() as db:
         workshop = workshop_service.get_workshop(db, code)
         require_facilitator(workshop)
-        headers, rows = export.TABLES[name](db, workshop)
+        body, mimetype = export.render(db, workshop, name, fmt)
         filename = f"{workshop.code}-{name}.{fmt}"
-    if fmt == "csv":
-        body, mimetype = export.to_csv(headers, rows), "text/csv"
-    else:
-        body = export.to_xlsx(headers, rows, sheet=name)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(
         body,
         mimetype=mimetype,

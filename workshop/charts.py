@@ -58,7 +58,7 @@ def bar_chart(
     row_height: int = 26,
 ) -> Markup:
     """Horizontal stacked bars with their labels; mirrored for right-to-left languages."""
-    note_width = 90
+    note_width = 150
     plot = width - label_width - note_width
     height = max(1, len(bars)) * row_height + 8
     largest = max([sum(b.values) for b in bars] + [0]) or 1

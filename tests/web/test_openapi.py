@@ -213,7 +213,12 @@ def test_protected_operations_refuse_anonymous_callers(contract, make_workshop, 
     added = contract.client.post(
         f"/api/workshops/{w['code']}/activities", json={"title": "Former"}, headers=w["auth"]
     )
-    params = {"code": w["code"], "activity_id": added.get_json()["activity_id"]}
+    params = {
+        "code": w["code"],
+        "activity_id": added.get_json()["activity_id"],
+        "comment_id": 1,
+        "commitment_id": 1,
+    }
     protected = 0
     for path, item in doc["paths"].items():
         for method, operation in item.items():
@@ -225,7 +230,7 @@ def test_protected_operations_refuse_anonymous_callers(contract, make_workshop, 
             body = {"json": {}} if "requestBody" in operation else {}
             contract.call(method, path, 401, params=params, **body)
             protected += 1
-    assert protected >= 15
+    assert protected >= 25
     assert contract.client.get(f"/api/workshops/{w['code']}").status_code == 200
 
 

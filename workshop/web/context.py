@@ -5,6 +5,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..messages import PHASES
+from .workplan_strings import workplan_strings
 
 
 def phase_labels() -> dict[str, str]:
@@ -56,6 +57,7 @@ def js_strings() -> dict[str, object]:
         "error_generic": _("Something went wrong on the server; nothing was changed. Try again."),
         "group_split": _("Split by stakeholder group"),
         "rank": _("Rank"),
+        **workplan_strings(),
     }
 
 

@@ -465,7 +465,7 @@ def consolidated_table(view: dict) -> Table:
         str(_l("linked with")),
     ]
     rows = []
-    for item in view["items"]:
+    for item in view["activities"]:
         unconfirmed = [
             "{} ({})".format(c["organisation"], ROLES[role])
             for role in ROLE_ORDER

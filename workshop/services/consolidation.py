@@ -284,7 +284,7 @@ def consolidated_view(session: Session, consolidation: Consolidation) -> dict:
     return {
         "title": consolidation.title,
         "sources": sources,
-        "items": items,
+        "activities": items,
         "linked": linked,
         "proposals": proposals,
         "decided": [

@@ -2,7 +2,7 @@
 
 from collections import Counter, defaultdict
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import Activity, ActivityStatus, Comment, Commitment, Vote, Workshop
@@ -34,7 +34,8 @@ def merge_history(session: Session, workshop: Workshop) -> list[dict] | None:
 def _voters_by_participant(session: Session, workshop: Workshop) -> set[int]:
     return set(
         session.scalars(
-            select(distinct(Vote.participant_id))
+            select(Vote.participant_id)
+            .distinct()
             .join(Activity, Activity.id == Vote.activity_id)
             .where(
                 Activity.workshop_id == workshop.id,

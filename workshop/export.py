@@ -212,7 +212,9 @@ def comments_table(db: Session, workshop: Workshop) -> Table:
                 group_names.get(author.group_id, "") if author else "",
                 author.organisation if author else "",
                 comment.text,
-                str(_l("visible")) if comment.status == "visible" else str(_l("hidden")),
+                str(_l("shown"))
+                if comment.status == "visible"
+                else str(_l("hidden by the facilitator")),
                 _iso(comment.created_at),
             ]
         )

@@ -107,7 +107,6 @@ ERRORS = {
         "This activity is not retained for the workplan: commit to a retained one."
     ),
     "ranking_invalid": _l("Unknown ranking."),
-    "host_only": _l("Only the host of this Atelier can do this."),
     "consolidation_not_found": _l("This consolidation does not exist."),
     "source_not_found": _l("This workshop is not part of the consolidation."),
     "source_exists": _l("This workshop is already part of the consolidation."),

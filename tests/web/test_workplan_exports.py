@@ -260,7 +260,7 @@ def test_hidden_comment_stays_in_the_export_with_its_status(client, played):
     comment_id = api(client, played.w, "GET", "/comments")["comments"][0]["id"]
     api(client, played.w, "POST", f"/comments/{comment_id}/hide")
     rows = rows_of(download(client, played, "comments", "csv", lang="en").data)
-    assert [r[7] for r in rows[1:]] == ["hidden", "visible", "visible"]
+    assert [r[7] for r in rows[1:]] == ["hidden by the facilitator", "shown", "shown"]
     counts = rows_of(download(client, played, "activities", "csv", lang="en").data)
     by_id = {int(row[1]): row for row in counts[1:]}
     assert by_id[played.ids["first"]][9] == "1"

@@ -14,6 +14,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
+    """A free port: in ATELIER_TEST_PORTS ("5700-5799") when set, else one the system picks."""
+    wanted = os.environ.get("ATELIER_TEST_PORTS", "")
+    if wanted:
+        low, _sep, high = wanted.partition("-")
+        for port in range(int(low), int(high or low) + 1):
+            with socket.socket() as sock:
+                try:
+                    sock.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+                return port
+        raise RuntimeError(f"no free port in ATELIER_TEST_PORTS={wanted}")
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]

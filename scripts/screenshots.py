@@ -33,7 +33,7 @@ def main(demo_path: str, out_dir: str) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
 
-        console = browser.new_context(viewport={"width": 1400, "height": 1000})
+        console = browser.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000})
         page = console.new_page()
         page.goto(demo["facilitator_url"])
         page.wait_for_selector("#workplan-card .commitments-table tbody tr")
@@ -46,13 +46,15 @@ def main(demo_path: str, out_dir: str) -> None:
         page.emulate_media(media="print")
         page.pdf(path=out / "report.pdf", format="A4", print_background=True)
 
-        screen = browser.new_context(viewport={"width": 1600, "height": 900})
+        screen = browser.new_context(locale="fr-FR", viewport={"width": 1600, "height": 900})
         page = screen.new_page()
         page.goto(demo["screen_url"])
         page.wait_for_selector("#workplan-section:not([hidden]) .plan-card")
         page.screenshot(path=out / "screen-workplan.png")
 
-        phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+        phone = browser.new_context(
+            locale="fr-FR", viewport={"width": 390, "height": 844}, is_mobile=True
+        )
         page = phone.new_page()
         page.goto(demo["join_url"])
         page.fill("#organisation", "CGEM")

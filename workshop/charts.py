@@ -120,8 +120,9 @@ def split_bar(
     total = sum(values)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="split" role="img" '
-        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'aria-label="{escape(label)}"><title>{escape(label)}</title>',
+        f'preserveAspectRatio="none" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" aria-label="{escape(label)}">'
+        f"<title>{escape(label)}</title>",
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="#EEF2F6"/>',
     ]
     x = 0.0

@@ -1,6 +1,7 @@
 """Formatted XLSX workbooks of several sheets: bold frozen header, widths, wrapping, inert text."""
 
 import io
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,7 +19,11 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 #: characters Excel refuses in a sheet name
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 SHEET_NAME_MAX = 31
-MIN_WIDTH, MAX_WIDTH = 8, 60
+MIN_WIDTH, MAX_WIDTH = 8, 45
+#: a header longer than this wraps rather than widening its column
+HEADER_WIDTH = 14
+#: points per line of text in a row
+LINE_HEIGHT = 13
 
 
 @dataclass
@@ -42,7 +47,7 @@ class Sheet:
 def sheet_name(title: str, taken: set[str]) -> str:
     """A valid, unique sheet name: no forbidden character, at most 31 characters."""
     base = _SHEET_FORBIDDEN.sub(" ", title).strip().strip("'") or "Sheet"
-    base = " ".join(base.split())[:SHEET_NAME_MAX]
+    base = " ".join(base.split())[:SHEET_NAME_MAX].rstrip()
     name, n = base, 2
     while name.casefold() in taken:
         suffix = f" ({n})"
@@ -62,12 +67,29 @@ def _write_row(ws, row_index: int, values: Sequence[object], *, header: bool = F
             cell.font, cell.fill = HEADER_FONT, HEADER_FILL
 
 
-def _width(values: list[object]) -> float:
-    longest = 0
+def _width(header: object, values: list[object]) -> float:
+    """Wide enough for the content up to MAX_WIDTH (longer text wraps); headers wrap early."""
+    longest = min(len(str(header or "")), HEADER_WIDTH)
     for value in values:
         for line in str("" if value is None else value).split("\n"):
             longest = max(longest, len(line))
     return min(MAX_WIDTH, max(MIN_WIDTH, longest + 2))
+
+
+def _set_heights(ws, columns: int) -> None:
+    """Row heights for the wrapped text (spreadsheets do not all fit them on opening)."""
+    widths = [ws.column_dimensions[get_column_letter(c)].width for c in range(1, columns + 1)]
+    for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 2000), max_col=columns):
+        lines = 1
+        for cell, width in zip(row, widths, strict=False):
+            if cell.value is None:
+                continue
+            per_line = max(1, int(width) - 1)
+            wrapped = sum(
+                max(1, math.ceil(len(part) / per_line)) for part in str(cell.value).split("\n")
+            )
+            lines = max(lines, wrapped)
+        ws.row_dimensions[row[0].row].height = min(LINE_HEIGHT * lines + 3, 300)
 
 
 def build(sheets: Sequence[Sheet], *, rtl: bool = False) -> bytes:
@@ -91,12 +113,19 @@ def build(sheets: Sequence[Sheet], *, rtl: bool = False) -> bytes:
                 _write_row(ws, row_index + offset, row)
             row_index += len(block.rows) + 2
         ws.freeze_panes = "A2"
+        # printed: landscape, as wide as the page, the header row on every page
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.print_title_rows = "1:1"
         columns = max([len(spec.headers)] + [len(b.headers) for b in spec.after])
         for column in range(1, columns + 1):
-            values = [
-                ws.cell(row=r, column=column).value for r in range(1, min(ws.max_row, 500) + 1)
-            ]
-            ws.column_dimensions[get_column_letter(column)].width = _width(values)
+            last = min(ws.max_row, 500)
+            values = [ws.cell(row=r, column=column).value for r in range(2, last + 1)]
+            header = ws.cell(row=1, column=column).value
+            ws.column_dimensions[get_column_letter(column)].width = _width(header, values)
+        _set_heights(ws, columns)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -487,14 +487,19 @@
       A.byId("proposals-section").hidden = true;
       var rows = state.workplan.rows;
       var withLead = rows.filter(function (r) { return r.lead.length > 0; }).length;
-      stats.textContent = A.fmt(t.retained_count, { count: rows.length }) + " · " + A.fmt(t.with_lead, { count: withLead, total: rows.length });
+      stats.textContent = A.fmt(t.retained_count, { count: rows.length }) + " · " + A.fmt(t.with_lead, { count: withLead, total: rows.length }) + " · " + t.confirmed_legend;
       empty.hidden = rows.length > 0;
       grid.textContent = "";
+      grid.classList.toggle("by-track", state.tracks.length > 0);
+      var column = grid;
       var currentTrack;
       rows.forEach(function (row) {
-        if (row.track_id !== currentTrack) {
+        if (state.tracks.length && row.track_id !== currentTrack) {
           currentTrack = row.track_id;
-          if (state.tracks.length) grid.appendChild(el("h3", { className: "track-heading", dir: "auto", text: trackName(state, row.track_id) }));
+          column = el("div", { className: "track-column" }, [
+            el("h3", { className: "track-heading", dir: "auto", text: trackName(state, row.track_id) }),
+          ]);
+          grid.appendChild(column);
         }
         var card = el("article", { className: "plan-card" + (row.gaps.length ? " has-gap" : "") });
         card.appendChild(el("h4", { dir: "auto", text: titleOf(state, row.activity_id) }));
@@ -502,9 +507,21 @@
         if (row.gaps.indexOf("lead_conflict") !== -1) card.appendChild(el("p", { className: "conflict", text: t.gaps.lead_conflict }));
         ROLES.forEach(function (key) { var line = roleLine(row, key); if (line) card.appendChild(line); });
         if (row.timeframe) card.appendChild(el("p", { className: "timeframe", dir: "auto", text: t.timeframe + ": " + row.timeframe }));
-        grid.appendChild(card);
+        column.appendChild(card);
       });
+      fit();
     });
+
+    /** Shrink the workplan until it fits the projector: a big screen cannot scroll. */
+    function fit() {
+      var size = 0.8;
+      section.style.fontSize = size + "em";
+      while (section.getBoundingClientRect().bottom > window.innerHeight && size > 0.45) {
+        size -= 0.05;
+        section.style.fontSize = size.toFixed(2) + "em";
+      }
+    }
+    window.addEventListener("resize", function () { if (!section.hidden) fit(); });
   }
 
   if (role === "phone") phone();

@@ -148,3 +148,13 @@ def test_the_public_state_matches_the_document(contract, played):
     assert [x["organisation"] for x in rows[0]["lead"]] == ["OIT"]
     assert rows[0]["lead"][0]["status"] == "confirmed"
     assert rows[1]["gaps"] == ["lead_conflict"] and rows[2]["gaps"] == ["no_lead"]
+    # rows name organisations only: the records are in `commitments`, phones need them only
+    # while they may commit, and never who made them
+    assert set(rows[0]["lead"][0]) == {"id", "organisation", "status"}
+    assert len(state["commitments"]) == 6
+    assert all("made_by" not in c and "group_id" not in c for c in state["commitments"])
+    api(contract.client, played.w, "PATCH", "", json={"commitments_open": False})
+    closed = contract.call("get", WS, 200, params={"code": played.code}).get_json()
+    assert closed["commitments"] == [] and closed["workplan"]["rows"] == rows
+    console = contract.call("get", WS, 200, params={"code": played.code}, headers=played.auth)
+    assert len(console.get_json()["commitments"]) == 6

@@ -42,8 +42,8 @@ def read_snapshot(app: Flask, workshop_id: int) -> tuple[dict, dict] | None:
     try:
         with transaction(app) as db:
             workshop = get_workshop_by_id(db, workshop_id)
-            state = workshop_state(db, workshop, include_hidden=True)
             results = compute_results(db, workshop)
+            state = workshop_state(db, workshop, include_hidden=True, results=results)
             results["version"] = state["version"]
     except NotFound:
         return None

@@ -1,7 +1,7 @@
 """Comments: participants' short remarks on activities, moderated by the facilitator."""
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from ..models import (
     COMMENT_MAX,
@@ -89,7 +89,12 @@ def list_comments(
     session: Session, workshop: Workshop, *, include_hidden: bool = False
 ) -> list[Comment]:
     """The workshop's comments in the order they were written."""
-    query = select(Comment).where(Comment.workshop_id == workshop.id).order_by(Comment.id)
+    query = (
+        select(Comment)
+        .where(Comment.workshop_id == workshop.id)
+        .order_by(Comment.id)
+        .options(selectinload(Comment.participant), selectinload(Comment.activity))
+    )
     if not include_hidden:
         query = query.where(Comment.status == CommentStatus.VISIBLE.value)
     return list(session.scalars(query))
@@ -143,3 +148,44 @@ def my_comments(session: Session, workshop: Workshop, participant: Participant) 
         .order_by(Comment.id)
     )
     return [comment_record(c) for c in rows]
+
+
+def comment_records(session: Session, workshop: Workshop) -> list[dict]:
+    """Every comment as the facilitator's snapshot shows it, with its author: one query.
+
+    (The snapshot is read after every change; building ORM objects for hundreds of comments
+    each time would cost more than the rest of the snapshot.)
+    """
+    rows = session.execute(
+        select(
+            Comment.id,
+            Comment.activity_id,
+            Comment.text,
+            Comment.status,
+            Comment.created_at,
+            Comment.participant_id,
+            Participant.group_id,
+            Participant.organisation,
+            Participant.public_id,
+        )
+        .outerjoin(Participant, Participant.id == Comment.participant_id)
+        .where(Comment.workshop_id == workshop.id)
+        .order_by(Comment.id)
+    )
+    return [
+        {
+            "id": r.id,
+            "activity_id": r.activity_id,
+            "text": r.text,
+            "status": r.status,
+            "created_at": r.created_at.replace(microsecond=0).isoformat() + "Z",
+            "author": None
+            if r.participant_id is None
+            else {
+                "group_id": r.group_id,
+                "organisation": r.organisation,
+                "public_id": r.public_id,
+            },
+        }
+        for r in rows
+    ]

@@ -3,7 +3,7 @@
 import unicodedata
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from ..models import (
     NOTE_MAX,
@@ -240,13 +240,19 @@ def list_commitments(session: Session, workshop: Workshop) -> list[Commitment]:
             select(Commitment)
             .where(Commitment.workshop_id == workshop.id)
             .order_by(Commitment.activity_id, Commitment.id)
+            .options(
+                selectinload(Commitment.made_by),
+                selectinload(Commitment.group),
+                selectinload(Commitment.activity),
+            )
         )
     )
     rows.sort(key=lambda c: (c.activity_id, ROLE_ORDER.index(c.role), c.id))
     return rows
 
 
-def commitment_record(commitment: Commitment, *, with_author: bool = False) -> dict:
+def commitment_record(commitment, *, with_author: bool = False) -> dict:
+    """A Commitment (or a row of commitment_rows) as JSON."""
     record = {
         "id": commitment.id,
         "activity_id": commitment.activity_id,
@@ -259,6 +265,32 @@ def commitment_record(commitment: Commitment, *, with_author: bool = False) -> d
         "status": commitment.status,
     }
     if with_author:
-        author = commitment.made_by
-        record["made_by"] = None if author is None else author.public_id
+        if hasattr(commitment, "made_by_public_id"):  # a row of commitment_rows()
+            record["made_by"] = commitment.made_by_public_id
+        else:
+            author = commitment.made_by
+            record["made_by"] = None if author is None else author.public_id
     return record
+
+
+def commitment_rows(session: Session, workshop: Workshop) -> list:
+    """Every commitment as light rows (the attributes of a Commitment, plus `made_by_public_id`),
+    in the order of `list_commitments`: what snapshots are built from, read in one query."""
+    rows = session.execute(
+        select(
+            Commitment.id,
+            Commitment.activity_id,
+            Commitment.organisation,
+            Commitment.organisation_key,
+            Commitment.group_id,
+            Commitment.role,
+            Commitment.timeframe,
+            Commitment.note,
+            Commitment.status,
+            Participant.public_id.label("made_by_public_id"),
+        )
+        .outerjoin(Participant, Participant.id == Commitment.made_by_id)
+        .where(Commitment.workshop_id == workshop.id)
+    ).all()
+    rows.sort(key=lambda c: (c.activity_id, ROLE_ORDER.index(c.role), c.id))
+    return rows

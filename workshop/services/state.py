@@ -39,7 +39,13 @@ def activity_record(activity: Activity, *, with_author: bool = False) -> dict:
     return record
 
 
-def workshop_state(session: Session, workshop: Workshop, *, include_hidden: bool = False) -> dict:
+def workshop_state(
+    session: Session,
+    workshop: Workshop,
+    *,
+    include_hidden: bool = False,
+    results: dict | None = None,
+) -> dict:
     """What every screen shows of the workshop; hidden activities only for the facilitator."""
     groups = count_by_group(session, workshop)
     state = {
@@ -59,7 +65,7 @@ def workshop_state(session: Session, workshop: Workshop, *, include_hidden: bool
             activity_record(a, with_author=include_hidden)
             for a in list_activities(session, workshop, include_hidden=include_hidden)
         ],
-        **workplan_state(session, workshop),
+        **workplan_state(session, workshop, results=results),
     }
     if not include_hidden:
         state.update(public_contributions(state))

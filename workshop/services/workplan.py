@@ -19,10 +19,11 @@ from ..models import (
     Workshop,
 )
 from .activities import get_activity, list_activities
-from .comments import SCREEN_COMMENTS, comment_counts, comment_record, list_comments, my_comments
+from .comments import SCREEN_COMMENTS, comment_counts, comment_records, my_comments
 from .commitments import (
     ROLE_ORDER,
     commitment_record,
+    commitment_rows,
     commitments_accepted,
     list_commitments,
     organisation_key,
@@ -242,24 +243,30 @@ def workplan_issues(
     }
 
 
-def workplan_state(session: Session, workshop: Workshop) -> dict:
+#: what a workplan row of a snapshot keeps of each commitment (the full records are in
+#: `commitments`; a snapshot goes to every phone after every vote, so it stays small)
+MEMBER_FIELDS = ("id", "organisation", "status")
+
+
+def workplan_state(session: Session, workshop: Workshop, *, results: dict | None = None) -> dict:
     """The comments, commitments and workplan part of the facilitator's snapshot.
 
     Every comment with its author, who made each commitment; `public_contributions` cuts it
-    down for big screens, phones and anonymous readers.
+    down for big screens, phones and anonymous readers. Pass the `results` already computed
+    for the same snapshot to save computing them again.
     """
-    commitments = list_commitments(session, workshop)
-    rows = workplan_rows(session, workshop, commitments=commitments)
+    commitments = commitment_rows(session, workshop)
+    rows = workplan_rows(session, workshop, commitments=commitments, results=results)
+    for row in rows:
+        for role in ROLE_ORDER:
+            row[role] = [{k: member[k] for k in MEMBER_FIELDS} for member in row[role]]
     counts = comment_counts(session, workshop)
     return {
         "commitments_open": commitments_accepted(workshop),
         "show_comments": bool(workshop.show_comments),
         "show_workplan": bool(workshop.show_workplan),
         "comment_counts": [{"activity_id": a, "count": n} for a, n in sorted(counts.items())],
-        "comments": [
-            comment_record(c, with_author=True)
-            for c in list_comments(session, workshop, include_hidden=True)
-        ],
+        "comments": comment_records(session, workshop),
         "commitments": [commitment_record(c, with_author=True) for c in commitments],
         "workplan": {
             "retained_ids": sorted(r["activity_id"] for r in rows),
@@ -274,7 +281,8 @@ def public_contributions(state: dict) -> dict:
     """The public part from a snapshot: nothing about hidden activities, no authors.
 
     Comments are public only while the facilitator shows them on the big screen, and then
-    only the newest few. Applying it to a public snapshot changes nothing.
+    only the newest few; commitments only while phones may commit (the workplan rows carry
+    what the big screen shows). Applying it to a public snapshot changes nothing.
     """
     visible = {a["id"] for a in state["activities"] if a["status"] == "visible"}
     comments = [
@@ -286,11 +294,24 @@ def public_contributions(state: dict) -> dict:
         "comment_counts": [c for c in state["comment_counts"] if c["activity_id"] in visible],
         "comments": comments[-SCREEN_COMMENTS:] if state["show_comments"] else [],
         "commitments": [
-            {k: v for k, v in c.items() if k != "made_by"}
+            {k: v for k, v in c.items() if k in PUBLIC_COMMITMENT_FIELDS}
             for c in state["commitments"]
-            if c["activity_id"] in visible
+            if c["activity_id"] in visible and state["commitments_open"]
         ],
     }
+
+
+#: what phones need of a commitment: their organisation's, to show and to change it
+PUBLIC_COMMITMENT_FIELDS = (
+    "id",
+    "activity_id",
+    "organisation",
+    "organisation_key",
+    "role",
+    "timeframe",
+    "note",
+    "status",
+)
 
 
 def my_contributions(session: Session, workshop: Workshop, participant: Participant) -> dict:

@@ -57,6 +57,7 @@ def workplan_strings() -> dict[str, object]:
         "no_retained": _("No activity has been retained for the workplan yet."),
         "timeframe": _("Timeframe"),
         "no_lead_yet": _("No lead yet"),
+        "confirmed_legend": _("✓ confirmed, in grey: to be confirmed"),
         "retained_count": _("Retained activities: %(count)s"),
         "with_lead": _("with a lead: %(count)s of %(total)s"),
         "workplan_console": _("Workplan and commitments"),

@@ -257,6 +257,10 @@ def test_once_activities_are_retained_commitments_go_to_them(room):
     room.commit_("cgem", "A", "support")
     state = workplan_state(room.db, room.w)
     assert state["workplan"]["issues"]["outside_workplan"] == 1
+    # a retained activity the facilitator hid no longer narrows commitments
+    set_activity_status(room.db, room.w, room["A"], "hidden")
+    room.db.commit()
+    assert room.commit_("cgem", "B", "support").activity_id == room["B"]
 
 
 def test_a_changed_confirmed_commitment_needs_confirming_again(room):

@@ -54,7 +54,13 @@ def _committable(session: Session, workshop: Workshop, activity_id: object) -> A
     if activity.status != ActivityStatus.VISIBLE.value:
         raise DomainError("activity_hidden")
     any_retained = session.scalar(
-        select(RetainedActivity.activity_id).where(RetainedActivity.workshop_id == workshop.id)
+        select(RetainedActivity.activity_id)
+        .join(Activity, Activity.id == RetainedActivity.activity_id)
+        .where(
+            RetainedActivity.workshop_id == workshop.id,
+            Activity.status == ActivityStatus.VISIBLE.value,
+        )
+        .limit(1)
     )
     if any_retained is not None and session.get(RetainedActivity, activity.id) is None:
         raise DomainError("activity_not_retained")

@@ -184,7 +184,7 @@
       var current = mineOn(activity.id);
       if (current) {
         bar.appendChild(el("span", { className: "my-commitment", dir: "auto" }, [
-          current.organisation + " · " + t.roles[current.role] + " · " + (current.status === "confirmed" ? t.confirmed + " ✓" : t.to_confirm),
+          me.organisation + " · " + t.roles[current.role] + " · " + (current.status === "confirmed" ? t.confirmed + " ✓" : t.to_confirm),
         ]));
       }
       bar.appendChild(el("button", {

@@ -305,7 +305,6 @@ def public_contributions(state: dict) -> dict:
 PUBLIC_COMMITMENT_FIELDS = (
     "id",
     "activity_id",
-    "organisation",
     "organisation_key",
     "role",
     "timeframe",

@@ -28,6 +28,19 @@ FIELDS = {
     "cohosts": _l("co-host links"),
     "seconds": _l("duration in seconds"),
     "sources": _l("activities to merge"),
+    "comment": _l("comment"),
+    "role": _l("role"),
+    "timeframe": _l("timeframe"),
+    "note": _l("note"),
+    "count": _l("number of activities"),
+    "per_track": _l("per track"),
+    "confirmed": _l("confirmed"),
+    "activity": _l("activity"),
+    "commitments_open": _l("commitments open"),
+    "show_comments": _l("comments on the big screen"),
+    "show_workplan": _l("workplan on the big screen"),
+    "source_workshops": _l("workshops"),
+    "decision": _l("decision"),
 }
 
 PHASES = {
@@ -35,6 +48,18 @@ PHASES = {
     "proposing": _l("Proposals"),
     "voting": _l("Voting"),
     "closed": _l("Closed"),
+}
+
+ROLES = {
+    "lead": _l("Lead"),
+    "co_lead": _l("Co-lead"),
+    "partner": _l("Partner"),
+    "support": _l("Supporting"),
+}
+
+GAPS = {
+    "no_lead": _l("No lead"),
+    "lead_conflict": _l("Several leads"),
 }
 
 ERRORS = {
@@ -92,6 +117,26 @@ ERRORS = {
     "cohost_not_found": _l("This co-host link does not exist (any more)."),
     "timer_action_invalid": _l("The timer action must be start, pause, add or reset."),
     "timer_not_started": _l("Start the timer first."),
+    "comments_closed": _l("Comments open with the proposals."),
+    "too_many_comments": _l("You have written %(max)s comments, the most one person can."),
+    "comment_not_found": _l("This comment does not exist."),
+    "commitments_closed": _l("Commitments are not open at the moment."),
+    "commitments_phase": _l("Commitments can be opened during voting or once it is closed."),
+    "commitment_not_found": _l("This commitment does not exist."),
+    "commitment_exists": _l("This organisation has already committed to this activity."),
+    "role_invalid": _l("The role must be lead, co-lead, partner or support."),
+    "activity_not_retained": _l(
+        "This activity is not retained for the workplan: commit to a retained one."
+    ),
+    "ranking_invalid": _l("Unknown ranking."),
+    "consolidation_not_found": _l("This consolidation does not exist."),
+    "source_not_found": _l("This workshop is not part of the consolidation."),
+    "source_exists": _l("This workshop is already part of the consolidation."),
+    "import_not_an_export": _l(
+        "This file is not an Atelier export: upload the ZIP of all exports, or its "
+        "atelier-export.json."
+    ),
+    "link_invalid": _l("These two activities cannot be linked."),
 }
 
 

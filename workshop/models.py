@@ -7,6 +7,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -107,6 +108,12 @@ class Workshop(Base):
     timer_ends_at: Mapped[datetime | None] = mapped_column(DateTime)
     #: milliseconds left on a paused countdown (NULL unless paused)
     timer_remaining_ms: Mapped[int | None] = mapped_column(Integer)
+    #: phones may commit their organisation to activities (effective in voting or closed only)
+    commitments_open: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: whether the big screen shows participants' comments
+    show_comments: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: whether the big screen shows the emerging workplan instead of the results
+    show_workplan: Mapped[bool] = mapped_column(Boolean, default=False)
     #: bumped by every change; snapshots carry it so clients drop stale ones
     version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -345,3 +352,195 @@ class MergeVote(Base):
     #: the vote's own timestamps before the merge, so that an undo restores them too
     created_before: Mapped[datetime | None] = mapped_column(DateTime)
     updated_before: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+# -- Comments, commitments and the workplan ------------------------------------------------
+
+
+class CommentStatus(StrEnum):
+    VISIBLE = "visible"
+    HIDDEN = "hidden"
+
+
+class CommitmentRole(StrEnum):
+    LEAD = "lead"
+    CO_LEAD = "co_lead"
+    PARTNER = "partner"
+    SUPPORT = "support"
+
+
+class CommitmentStatus(StrEnum):
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+
+
+COMMENT_MAX = 280
+TIMEFRAME_MAX = 40
+NOTE_MAX = 280
+#: a case-folded, accent-free organisation name can be longer than what was typed
+ORGANISATION_KEY_MAX = 3 * ORGANISATION_MAX
+
+
+class Comment(Base):
+    """A participant's short comment on an activity; the facilitator may hide it."""
+
+    __tablename__ = "comments"
+    __table_args__ = (CheckConstraint(_in("status", CommentStatus), name="ck_comment_status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
+    )
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="SET NULL"), index=True
+    )
+    text: Mapped[str] = mapped_column(String(COMMENT_MAX))
+    status: Mapped[str] = mapped_column(String(16), default=CommentStatus.VISIBLE.value)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    participant: Mapped[Participant | None] = relationship()
+    activity: Mapped[Activity] = relationship()
+
+
+class Commitment(Base):
+    """An organisation's commitment to an activity: one per organisation and activity."""
+
+    __tablename__ = "commitments"
+    __table_args__ = (
+        UniqueConstraint("activity_id", "organisation_key", name="uq_commitment_organisation"),
+        CheckConstraint(_in("role", CommitmentRole), name="ck_commitment_role"),
+        CheckConstraint(_in("status", CommitmentStatus), name="ck_commitment_status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
+    )
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), index=True
+    )
+    organisation: Mapped[str] = mapped_column(String(ORGANISATION_MAX))
+    #: the organisation folded (case, accents, spaces) so "CGEM" and "cgem " are one
+    organisation_key: Mapped[str] = mapped_column(String(ORGANISATION_KEY_MAX))
+    #: the stakeholder group the organisation sits in (the committing participant's)
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stakeholder_groups.id", ondelete="SET NULL")
+    )
+    role: Mapped[str] = mapped_column(String(16))
+    #: free text such as "T3 2025" or "2026"
+    timeframe: Mapped[str] = mapped_column(String(TIMEFRAME_MAX), default="")
+    note: Mapped[str] = mapped_column(String(NOTE_MAX), default="")
+    status: Mapped[str] = mapped_column(String(16), default=CommitmentStatus.PROPOSED.value)
+    #: NULL when the facilitator entered it
+    made_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    activity: Mapped[Activity] = relationship()
+    group: Mapped[StakeholderGroup | None] = relationship()
+    made_by: Mapped[Participant | None] = relationship()
+
+
+class RetainedActivity(Base):
+    """An activity the facilitator retained for the workplan (the row exists or not)."""
+
+    __tablename__ = "retained_activities"
+
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True
+    )
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# -- Consolidation across workshops ----------------------------------------------------------
+
+
+class LinkDecision(StrEnum):
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class Consolidation(Base):
+    """One inter-agency workplan made of several workshops' workplans."""
+
+    __tablename__ = "consolidations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(WORKSHOP_TITLE_MAX))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    sources: Mapped[list["ConsolidationSource"]] = relationship(
+        back_populates="consolidation",
+        order_by="ConsolidationSource.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class ConsolidationSource(Base):
+    """A workshop of this instance, or one imported from another instance's export."""
+
+    __tablename__ = "consolidation_sources"
+    __table_args__ = (
+        UniqueConstraint("consolidation_id", "workshop_id", name="uq_source_workshop"),
+        CheckConstraint(
+            "(workshop_id IS NULL) <> (document IS NULL)", name="ck_source_local_or_imported"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consolidation_id: Mapped[int] = mapped_column(
+        ForeignKey("consolidations.id", ondelete="CASCADE"), index=True
+    )
+    #: a workshop of this instance (read live), or NULL for an imported one
+    workshop_id: Mapped[int | None] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    #: an imported export document (cleaned JSON, see services/interchange.py)
+    document: Mapped[str | None] = mapped_column(Text)
+    label: Mapped[str] = mapped_column(String(WORKSHOP_TITLE_MAX))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    consolidation: Mapped[Consolidation] = relationship(back_populates="sources")
+
+
+class ConsolidationLink(Base):
+    """The host's decision on linking two activities of different sources (stored in order)."""
+
+    __tablename__ = "consolidation_links"
+    __table_args__ = (
+        UniqueConstraint(
+            "consolidation_id",
+            "left_source_id",
+            "left_activity",
+            "right_source_id",
+            "right_activity",
+            name="uq_consolidation_link",
+        ),
+        CheckConstraint("left_source_id < right_source_id", name="ck_link_order"),
+        CheckConstraint(_in("decision", LinkDecision), name="ck_link_decision"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consolidation_id: Mapped[int] = mapped_column(
+        ForeignKey("consolidations.id", ondelete="CASCADE"), index=True
+    )
+    left_source_id: Mapped[int] = mapped_column(
+        ForeignKey("consolidation_sources.id", ondelete="CASCADE")
+    )
+    #: the activity's id in its source workshop
+    left_activity: Mapped[int] = mapped_column(Integer)
+    right_source_id: Mapped[int] = mapped_column(
+        ForeignKey("consolidation_sources.id", ondelete="CASCADE")
+    )
+    right_activity: Mapped[int] = mapped_column(Integer)
+    decision: Mapped[str] = mapped_column(String(16))
+    #: similarity when the link was proposed; NULL for a link made by hand
+    score: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -167,7 +167,7 @@ def test_numbers_and_harmless_text_are_left_alone():
 def test_header_cells_are_neutralised_too(client, make_workshop):
     w = make_workshop(groups=["=Gouvernement", "Employeurs"])
     rows = csv_rows(get_export(client, w, "activities", "csv"))
-    assert rows[0][9:11] == ["'=Gouvernement", "Employeurs"]
+    assert rows[0][10:12] == ["'=Gouvernement", "Employeurs"]
     assert rows[0][-2].startswith("'=Gouvernement (")
 
 
@@ -179,22 +179,23 @@ def test_activities_per_group_columns_and_totals(client, voted):
     rows = csv_rows(get_export(client, w, "activities", "csv"))
     header = rows[0]
     # then merges and consensus (tests/web/test_consensus_api.py): 7 columns and 3 shares
-    assert len(header) == 9 + 3 + 7 + 3
-    assert header[9:12] == ["Gouvernement", "Employeurs", "Travailleurs"]
+    assert len(header) == 10 + 3 + 7 + 3
+    assert header[10:13] == ["Gouvernement", "Employeurs", "Travailleurs"]
     by_id = {row[1]: row for row in rows[1:]}
     first, second, hidden = (by_id[str(ids[k])] for k in ("first", "second", "hidden"))
-    # rank, id, title, description, track, proposed by, status, total, voters, groups...
-    assert first[0] == "1" and first[7:12] == ["5", "2", "5", "0", "0"]
-    assert second[0] == "2" and second[7:12] == ["4", "2", "2", "2", "0"]
+    # rank, id, title, description, track, proposed by, status, total, voters, comments, groups
+    assert first[0] == "1" and first[7:13] == ["5", "2", "0", "5", "0", "0"]
+    assert second[0] == "2" and second[7:13] == ["4", "2", "0", "2", "2", "0"]
     assert first[4] == "Emploi" and second[4] == ""
-    # hidden last, without rank or totals
+    # hidden last, without rank or totals (its comment count is 0)
     assert rows[-1] == hidden
-    assert hidden[0] == "" and hidden[7:] == [""] * (len(header) - 7)
+    assert hidden[0] == "" and hidden[7:10] == ["", "", "0"]
+    assert hidden[10:] == [""] * (len(header) - 10)
     assert hidden[6] != first[6]  # hidden vs visible status label
     # the XLSX carries the same numbers, as numbers
     sheet = xlsx_sheet(get_export(client, w, "activities", "xlsx"))
     values = {row[1]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
-    assert values[ids["first"]][7:12] == (5, 2, 5, 0, 0)
+    assert values[ids["first"]][7:13] == (5, 2, 0, 5, 0, 0)
     assert values[ids["second"]][0] == 2
 
 

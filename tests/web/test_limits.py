@@ -1,5 +1,9 @@
 """Rate limits on joining and proposing, and the participant cap: shared by every process,
-refused with a clear translated error, never a 500, never a silent drop."""
+refused with a clear translated error, never a 500, never a silent drop.
+
+Limits here use one-day windows: a fixed window starts on a multiple of its length, so a
+one-minute window could roll over between two hits of a test and make it flake.
+"""
 
 import re
 import threading
@@ -50,7 +54,7 @@ def test_parse_limit():
 
 
 def test_joins_per_address_are_limited(app, client, make_workshop):
-    app.config["RATE_JOIN_ADDRESS"] = "3/60"
+    app.config["RATE_JOIN_ADDRESS"] = "3/86400"
     w, other = make_workshop(), make_workshop()
     assert [join_api(client, w).status_code for _ in range(3)] == [201, 201, 201]
     message = assert_limited(join_api(client, w))
@@ -68,7 +72,7 @@ def test_joins_per_address_are_limited(app, client, make_workshop):
 
 
 def test_identity_updates_are_limited_per_participant(app, client, make_workshop):
-    app.config["RATE_JOIN_PARTICIPANT"] = "2/60"
+    app.config["RATE_JOIN_PARTICIPANT"] = "2/86400"
     w = make_workshop()
     token = join_api(client, w).get_json()["participant_token"]
     me = {"Authorization": f"Bearer {token}"}
@@ -78,7 +82,7 @@ def test_identity_updates_are_limited_per_participant(app, client, make_workshop
 
 
 def test_the_join_page_says_why_it_refuses(app, client, make_workshop):
-    app.config["RATE_JOIN_ADDRESS"] = "1/60"
+    app.config["RATE_JOIN_ADDRESS"] = "1/86400"
     w = make_workshop()
     join_api(client, w)
     page = client.get(f"/j/{w['code']}")
@@ -111,7 +115,7 @@ def propose(phone, n, title="Idée"):
 
 
 def test_proposals_are_limited_per_participant(app, client, proposing):
-    app.config["RATE_PROPOSE_PARTICIPANT"] = "2/60"
+    app.config["RATE_PROPOSE_PARTICIPANT"] = "2/86400"
     w, (first, second) = proposing
     assert [propose(first, n)["ok"] for n in range(2)] == [True, True]
     ack = propose(first, 2)
@@ -123,7 +127,7 @@ def test_proposals_are_limited_per_participant(app, client, proposing):
 
 
 def test_proposals_are_limited_per_address(app, client, proposing):
-    app.config["RATE_PROPOSE_ADDRESS"] = "3/60"
+    app.config["RATE_PROPOSE_ADDRESS"] = "3/86400"
     w, (first, second) = proposing
     acks = [propose(first, 0), propose(second, 1), propose(first, 2), propose(second, 3)]
     assert [a["ok"] for a in acks] == [True, True, True, False]
@@ -132,7 +136,7 @@ def test_proposals_are_limited_per_address(app, client, proposing):
 
 
 def test_a_window_that_ends_lets_the_next_hit_through(app, client, make_workshop):
-    app.config["RATE_JOIN_ADDRESS"] = "1/60"
+    app.config["RATE_JOIN_ADDRESS"] = "1/86400"
     now = [1_000_000.0]
     app.extensions["atelier.limiter"].clock = lambda: now[0]
     w = make_workshop()
@@ -154,7 +158,7 @@ def two_apps(database_url, **config):
                     "HOST_KEY": "h",
                     "SOCKETIO_ASYNC_MODE": "threading",
                     "BROADCAST_WINDOW": 0,
-                    "RATE_JOIN_ADDRESS": "4/60",
+                    "RATE_JOIN_ADDRESS": "4/86400",
                     **config,
                 }
             )
@@ -285,7 +289,7 @@ def test_the_cap_holds_under_concurrent_joins(any_database_url):
 
 
 def test_socket_refusals_never_drop_the_connection(app, client, proposing):
-    app.config["RATE_PROPOSE_PARTICIPANT"] = "1/60"
+    app.config["RATE_PROPOSE_PARTICIPANT"] = "1/86400"
     _w, (first, _second) = proposing
     propose(first, 0)
     for n in range(1, 4):

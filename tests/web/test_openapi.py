@@ -218,6 +218,8 @@ def test_protected_operations_refuse_anonymous_callers(contract, make_workshop, 
         "activity_id": added.get_json()["activity_id"],
         "link_id": 1,
         "merge_id": 1,
+        "comment_id": 1,
+        "commitment_id": 1,
     }
     protected = 0
     for path, item in doc["paths"].items():
@@ -230,7 +232,7 @@ def test_protected_operations_refuse_anonymous_callers(contract, make_workshop, 
             body = {"json": {}} if "requestBody" in operation else {}
             contract.call(method, path, 401, params=params, **body)
             protected += 1
-    assert protected >= 19
+    assert protected >= 25
     assert contract.client.get(f"/api/workshops/{w['code']}").status_code == 200
 
 

@@ -177,7 +177,7 @@ def test_merge_and_undo_over_the_api_reach_every_screen(client, voting):
 
     rows = list(csv.reader(io.StringIO(export(client, w))))
     by_id = {row[1]: row for row in rows[1:]}
-    merged_into = 9 + 3  # after rank..voters and the three groups
+    merged_into = 10 + 3  # after rank..voters, comments and the three groups
     assert by_id[str(ids[1])][merged_into] == str(ids[0])
     assert by_id[str(ids[1])][6] != by_id[str(ids[0])][6]  # its status says merged
     assert by_id[str(ids[0])][merged_into + 1] == str(ids[1])  # merged from

@@ -12,6 +12,7 @@ from ..models import Phase
 from ..services.errors import NotFound
 from ..services.results import compute_results
 from ..services.state import workshop_state
+from ..services.workplan import public_contributions
 from ..services.workshops import get_workshop_by_id
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ def public_state(state: dict) -> dict:
         for a in state["activities"]
         if a["status"] == "visible"
     ]
-    return dict(state, activities=visible)
+    return dict(state, activities=visible, **public_contributions(state))
 
 
 def results_visible_to_phones(state: dict) -> bool:
@@ -41,8 +42,8 @@ def read_snapshot(app: Flask, workshop_id: int) -> tuple[dict, dict] | None:
     try:
         with transaction(app) as db:
             workshop = get_workshop_by_id(db, workshop_id)
-            state = workshop_state(db, workshop, include_hidden=True)
             results = compute_results(db, workshop)
+            state = workshop_state(db, workshop, include_hidden=True, results=results)
             results["version"] = state["version"]
     except NotFound:
         return None

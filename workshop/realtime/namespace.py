@@ -11,8 +11,11 @@ from ..db import transaction
 from ..messages import error_message, error_payload
 from ..models import Participant, Workshop
 from ..services import activities as activity_service
+from ..services import comments as comment_service
+from ..services import commitments as commitment_service
 from ..services import merging as merge_service
 from ..services import voting as voting_service
+from ..services import workplan as workplan_service
 from ..services.access import grant_holds, token_grant
 from ..services.errors import DomainError
 from ..services.operations import perform_once
@@ -150,6 +153,40 @@ class WorkshopNamespace(Namespace):
 
         return _participant_op(db, client, data, "withdraw_vote", act)
 
+    def on_add_comment(self, db: Session, client: dict, data: dict):
+        def act(workshop, participant):
+            comment = comment_service.add_comment(
+                db, workshop, participant, data.get("activity_id"), data.get("text")
+            )
+            mine = comment_service.my_comments(db, workshop, participant)
+            return {"ok": True, "comment_id": comment.id, "my_comments": mine}
+
+        return _participant_op(db, client, data, "add_comment", act)
+
+    def on_make_commitment(self, db: Session, client: dict, data: dict):
+        def act(workshop, participant):
+            commitment = commitment_service.make_commitment(
+                db,
+                workshop,
+                participant,
+                data.get("activity_id"),
+                role=data.get("role"),
+                timeframe=data.get("timeframe", ""),
+                note=data.get("note", ""),
+            )
+            return {"ok": True, "commitment": commitment_service.commitment_record(commitment)}
+
+        return _participant_op(db, client, data, "make_commitment", act)
+
+    def on_withdraw_commitment(self, db: Session, client: dict, data: dict):
+        def act(workshop, participant):
+            commitment_service.withdraw_commitment(
+                db, workshop, participant, data.get("activity_id")
+            )
+            return {"ok": True}
+
+        return _participant_op(db, client, data, "withdraw_commitment", act)
+
 
 def _identify(db: Session, auth: dict) -> dict | None:
     """Who connects: a big screen (screen_key), a console, or a phone; None refuses."""
@@ -245,6 +282,7 @@ def _my_state(db: Session, client: dict) -> dict:
         ],
         **voting_service.my_votes(db, workshop, participant),
         "merges": merge_service.merge_notices(db, workshop, participant),
+        **workplan_service.my_contributions(db, workshop, participant),
     }
 
 

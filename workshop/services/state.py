@@ -7,6 +7,7 @@ from .activities import list_activities
 from .merging import list_merges, merge_record
 from .participants import count_by_group
 from .timer import iso_utc, timer_state
+from .workplan import public_contributions, workplan_state
 
 
 def voting_rule(workshop: Workshop) -> dict:
@@ -41,14 +42,20 @@ def activity_record(activity: Activity, *, with_author: bool = False) -> dict:
     return record
 
 
-def workshop_state(session: Session, workshop: Workshop, *, include_hidden: bool = False) -> dict:
+def workshop_state(
+    session: Session,
+    workshop: Workshop,
+    *,
+    include_hidden: bool = False,
+    results: dict | None = None,
+) -> dict:
     """What every screen shows of the workshop; hidden activities only for the facilitator.
 
     `server_time` lets a client whose clock is wrong still show the countdown right.
     """
     now = utcnow()
     groups = count_by_group(session, workshop)
-    return {
+    state = {
         "version": workshop.version,
         "code": workshop.code,
         "title": workshop.title,
@@ -68,4 +75,8 @@ def workshop_state(session: Session, workshop: Workshop, *, include_hidden: bool
         "timer": timer_state(workshop, now),
         "server_time": iso_utc(now),
         "merges": [merge_record(m) for m in list_merges(session, workshop)],
+        **workplan_state(session, workshop, results=results),
     }
+    if not include_hidden:
+        state.update(public_contributions(state))
+    return state

@@ -34,6 +34,10 @@ TRANSITIONS: dict[Phase, set[Phase]] = {
 }
 
 
+#: phases in which the facilitator may open commitments: alongside voting, or after it
+COMMITMENT_PHASES = (Phase.VOTING.value, Phase.CLOSED.value)
+
+
 @dataclass(frozen=True)
 class VotingRule:
     mode: VotingMode
@@ -193,12 +197,24 @@ def update_settings(
     show_group_split: object = None,
     title: object = None,
     description: object = None,
+    commitments_open: object = None,
+    show_comments: object = None,
+    show_workplan: object = None,
 ) -> Workshop:
     """Change the facilitator's toggles and texts; None leaves a setting as it is."""
     if live_results is not None:
         workshop.live_results = _bool(live_results, "live_results")
     if show_group_split is not None:
         workshop.show_group_split = _bool(show_group_split, "show_group_split")
+    if commitments_open is not None:
+        opening = _bool(commitments_open, "commitments_open")
+        if opening and workshop.phase not in COMMITMENT_PHASES:
+            raise DomainError("commitments_phase")
+        workshop.commitments_open = opening
+    if show_comments is not None:
+        workshop.show_comments = _bool(show_comments, "show_comments")
+    if show_workplan is not None:
+        workshop.show_workplan = _bool(show_workplan, "show_workplan")
     if title is not None:
         workshop.title = clean_text(title, "title", WORKSHOP_TITLE_MAX, required=True)
     if description is not None:

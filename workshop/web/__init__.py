@@ -27,11 +27,16 @@ def wants_json() -> bool:
 
 def register_web(app: Flask) -> None:
     from .api import bp as api_bp
+    from .consolidation import bp as consolidation_bp
     from .facilitator import bp as facilitator_bp
     from .participant import bp as participant_bp
+    from .report import bp as report_bp
     from .screen import bp as screen_bp
+    from .workplan_api import bp as workplan_api_bp
 
     for bp in (api_bp, facilitator_bp, participant_bp, screen_bp):
+        app.register_blueprint(bp)
+    for bp in (workplan_api_bp, report_bp, consolidation_bp):
         app.register_blueprint(bp)
     register_context(app)
 

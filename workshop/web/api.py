@@ -108,6 +108,9 @@ def update_workshop(code: str):
             show_group_split=data.get("show_group_split"),
             title=data.get("title"),
             description=data.get("description"),
+            commitments_open=data.get("commitments_open"),
+            show_comments=data.get("show_comments"),
+            show_workplan=data.get("show_workplan"),
         )
         workshop_id = workshop.id
     broadcast(workshop_id)
@@ -376,13 +379,8 @@ def export_file(code: str, name: str, fmt: str):
         options = {}
         if name == "participants" and request.args.get("names") == "1":
             options["names"] = True  # names only when asked for: exports are pseudonymous
-        headers, rows = export.TABLES[name](db, workshop, **options)
+        body, mimetype = export.render(db, workshop, name, fmt, **options)
         filename = f"{workshop.code}-{name}.{fmt}"
-    if fmt == "csv":
-        body, mimetype = export.to_csv(headers, rows), "text/csv"
-    else:
-        body = export.to_xlsx(headers, rows, sheet=name)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(
         body,
         mimetype=mimetype,

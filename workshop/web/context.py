@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from ..messages import PHASES
 from .feature_strings import overlap_strings
+from .workplan_strings import workplan_strings
 
 #: each language named in itself, as a switcher shows it
 LANGUAGE_NAMES = (("fr", "Français"), ("ar", "العربية"), ("en", "English"))
@@ -103,6 +104,7 @@ def js_strings() -> dict[str, object]:
         "more_activities": _("+ %(count)s more activities (see the console)"),
         "timer_minutes_invalid": _("Type a whole number of minutes, from 1 to 180."),
         **overlap_strings(),
+        **workplan_strings(),
     }
 
 

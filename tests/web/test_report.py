@@ -1,0 +1,137 @@
+"""The session report page: who may see it, its language, its charts, and what it says."""
+
+import html
+import re
+
+import pytest
+
+from tests.playbook import FR_AR, api, play
+from workshop import charts
+from workshop.services import report as report_service
+
+
+@pytest.fixture
+def played(client, make_workshop, join, socket_client):
+    return play(client, make_workshop, join, socket_client)
+
+
+def open_console(client, w):
+    assert client.get(w["facilitator_url"].removeprefix("http://atelier.test")).status_code == 302
+
+
+def text_of(page: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def test_only_the_facilitator_sees_the_report(client, played, app):
+    assert client.get(f"/f/{played.code}/report").status_code == 403
+    stranger = app.test_client()
+    stranger.get(f"/j/{played.code}")
+    assert stranger.get(f"/f/{played.code}/report").status_code == 403
+    open_console(client, played.w)
+    assert client.get(f"/f/{played.code}/report").status_code == 200
+    assert client.get("/f/NOPE99/report").status_code == 404
+
+
+def test_report_in_the_workshops_language_with_charts(client, played):
+    open_console(client, played.w)
+    r = client.get(f"/f/{played.code}/report", headers={"Accept-Language": "en"})
+    page = r.get_data(as_text=True)
+    assert '<html lang="fr" dir="ltr">' in page  # the workshop is French, the browser English
+    text = text_of(page)
+    for expected in (
+        "Rapport de séance",
+        "Participation",
+        "Résultats classés",
+        "Plan de travail",
+        FR_AR,
+        "Sans chef de file",
+        "Plusieurs chefs de file",
+        "Associer les régions — إشراك الجهات",
+        "Gommettes : 5 par personne, au plus 3 sur une même activité",
+    ):
+        assert expected in text, expected
+    assert page.count("<svg") >= 5  # group chart, one split bar per result, roles chart
+    assert "Consensus" not in text and "Historique des fusions" not in text
+    # the strict CSP holds: no inline script or style attribute, only this server's files
+    assert "<script>" not in page and "style=" not in page
+    for link in re.findall(r'(?:src|href)="([^"]+)"', page):
+        assert link.startswith(("/", "?", "#")), link
+
+
+def test_report_language_can_be_chosen(client, played):
+    open_console(client, played.w)
+    page = client.get(f"/f/{played.code}/report?lang=ar").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in page
+    assert "تقرير الجلسة" in page and 'direction="rtl"' in page
+    english = text_of(client.get(f"/f/{played.code}/report?lang=en").get_data(as_text=True))
+    assert "Session report" in english and "Ranked results" in english
+
+
+def test_report_numbers(client, played):
+    open_console(client, played.w)
+    text = " ".join(
+        text_of(client.get(f"/f/{played.code}/report?lang=en").get_data(as_text=True)).split()
+    )
+    assert "5 participants" in text and "5 organisations" in text
+    assert "3 retained activities" in text and "6 commitments" in text
+    assert "Retained activities without a lead: 1." in text
+    assert "Activities with more than one lead: 1." in text
+    # the hostile title is shown as text, never as markup
+    assert '=HYPERLINK("http://x")' in text
+
+
+def test_consensus_and_merges_slot_in_when_provided(client, played, monkeypatch):
+    open_console(client, played.w)
+    first = played.ids["first"]
+    monkeypatch.setattr(
+        report_service,
+        "consensus_by_activity",
+        lambda db, w: {first: {"score": 0.9, "label": "Fort consensus"}},
+    )
+    monkeypatch.setattr(
+        report_service,
+        "merge_history",
+        lambda db, w: [{"at": "2026-05-28 10:00", "kept_title": "A", "merged_titles": ["B", "C"]}],
+    )
+    text = text_of(client.get(f"/f/{played.code}/report").get_data(as_text=True))
+    assert "Consensus" in text and "Fort consensus" in text
+    assert "Historique des fusions" in text and "B; C" in text
+
+
+def test_report_of_an_empty_workshop(client, make_workshop):
+    w = make_workshop()
+    open_console(client, w)
+    r = client.get(f"/f/{w['code']}/report")
+    assert r.status_code == 200
+    text = text_of(r.get_data(as_text=True))
+    assert "Personne n'a rejoint cet atelier." in text
+    assert "Aucune activité n'a encore été retenue pour le plan de travail." in text
+
+
+def test_a_hidden_comment_is_not_in_the_report(client, played):
+    open_console(client, played.w)
+    comment_id = api(client, played.w, "GET", "/comments")["comments"][1]["id"]
+    api(client, played.w, "POST", f"/comments/{comment_id}/hide")
+    text = text_of(client.get(f"/f/{played.code}/report").get_data(as_text=True))
+    assert "=1+1 pas une formule" not in text
+    assert "Associer les régions" in text
+
+
+def test_charts_escape_labels_and_mirror_for_arabic():
+    bars = [charts.Bar(label="<script>alert(1)</script>", values=[2, 1])]
+    ltr = str(charts.bar_chart(bars, ["#000", "#111"], title="T & <b>"))
+    assert "<script>" not in ltr and "&lt;script&gt;" in ltr and "T &amp; &lt;b&gt;" in ltr
+    rtl = str(charts.bar_chart(bars, ["#000", "#111"], title="T", rtl=True))
+
+    def first_rect(svg):
+        x, w = re.search(r'<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)"', svg).groups()
+        return float(x), float(w)
+
+    x, _w = first_rect(ltr)
+    assert x == 260.0  # bars start after the labels, on the left
+    x, w = first_rect(rtl)
+    assert round(x + w, 1) == 720 - 260  # and grow leftwards from the labels, on the right
+    split = str(charts.split_bar([1, 3], ["#a", "#b"], scale=0.5, label="x", width=100))
+    widths = [float(w) for w in re.findall(r'<rect x="[\d.]+" y="0" width="([\d.]+)"', split)]
+    assert widths == [100.0, 12.5, 37.5]  # background, then a quarter and three quarters of half

@@ -1,0 +1,302 @@
+"""Commitments: an organisation commits to an activity with a role; the facilitator confirms."""
+
+import unicodedata
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, selectinload
+
+from ..models import (
+    NOTE_MAX,
+    ORGANISATION_MAX,
+    TIMEFRAME_MAX,
+    Activity,
+    ActivityStatus,
+    Commitment,
+    CommitmentRole,
+    CommitmentStatus,
+    Participant,
+    RetainedActivity,
+    Workshop,
+)
+from .activities import get_activity
+from .errors import Conflict, DomainError, NotFound
+from .participants import find_group, lock_participant
+from .text import clean_text
+from .workshops import COMMITMENT_PHASES, bump_version
+
+#: strongest first: when two commitments of one organisation meet (a merge), the stronger stays
+ROLE_ORDER = [r.value for r in CommitmentRole]
+
+
+def organisation_key(name: str) -> str:
+    """Fold an organisation's name so that case, accents and spacing do not split it."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+def commitments_accepted(workshop: Workshop) -> bool:
+    """Whether phones may commit now: the facilitator opened it, in voting or closed."""
+    return bool(workshop.commitments_open) and workshop.phase in COMMITMENT_PHASES
+
+
+def parse_role(raw: object) -> str:
+    if isinstance(raw, str):
+        candidate = raw.strip().lower().replace("-", "_")
+        if candidate in ROLE_ORDER:
+            return candidate
+    raise DomainError("role_invalid")
+
+
+def _committable(session: Session, workshop: Workshop, activity_id: object) -> Activity:
+    """A visible activity; once the facilitator retained some, one of those."""
+    activity = get_activity(session, workshop, activity_id)
+    if activity.status != ActivityStatus.VISIBLE.value:
+        raise DomainError("activity_hidden")
+    any_retained = session.scalar(
+        select(RetainedActivity.activity_id)
+        .join(Activity, Activity.id == RetainedActivity.activity_id)
+        .where(
+            RetainedActivity.workshop_id == workshop.id,
+            Activity.status == ActivityStatus.VISIBLE.value,
+        )
+        .limit(1)
+    )
+    if any_retained is not None and session.get(RetainedActivity, activity.id) is None:
+        raise DomainError("activity_not_retained")
+    return activity
+
+
+def _find(session: Session, activity_id: int, key: str) -> Commitment | None:
+    return session.scalar(
+        select(Commitment).where(
+            Commitment.activity_id == activity_id, Commitment.organisation_key == key
+        )
+    )
+
+
+def make_commitment(
+    session: Session,
+    workshop: Workshop,
+    participant: Participant,
+    activity_id: object,
+    *,
+    role: object,
+    timeframe: object = "",
+    note: object = "",
+) -> Commitment:
+    """A participant commits their organisation; a colleague's earlier commitment is updated.
+
+    A change to a confirmed commitment sends it back to be confirmed again.
+    """
+    if participant.workshop_id != workshop.id:
+        raise DomainError("participant_unknown")
+    if not commitments_accepted(workshop):
+        raise DomainError("commitments_closed")
+    activity = _committable(session, workshop, activity_id)
+    values = {
+        "role": parse_role(role),
+        "timeframe": clean_text(timeframe, "timeframe", TIMEFRAME_MAX),
+        "note": clean_text(note, "note", NOTE_MAX),
+    }
+    lock_participant(session, participant)
+    key = organisation_key(participant.organisation)
+    commitment = _find(session, activity.id, key)
+    if commitment is None:
+        commitment = Commitment(
+            workshop_id=workshop.id,
+            activity_id=activity.id,
+            organisation=participant.organisation,
+            organisation_key=key,
+            group_id=participant.group_id,
+            status=CommitmentStatus.PROPOSED.value,
+            made_by_id=participant.id,
+            **values,
+        )
+        session.add(commitment)
+    else:
+        changed = any(getattr(commitment, k) != v for k, v in values.items())
+        for name, value in values.items():
+            setattr(commitment, name, value)
+        if changed:
+            commitment.status = CommitmentStatus.PROPOSED.value
+            commitment.made_by_id = participant.id
+    session.flush()
+    bump_version(session, workshop)
+    return commitment
+
+
+def withdraw_commitment(
+    session: Session, workshop: Workshop, participant: Participant, activity_id: object
+) -> None:
+    """A participant withdraws their organisation's commitment (none is not an error)."""
+    if participant.workshop_id != workshop.id:
+        raise DomainError("participant_unknown")
+    if not commitments_accepted(workshop):
+        raise DomainError("commitments_closed")
+    activity = get_activity(session, workshop, activity_id)
+    lock_participant(session, participant)
+    commitment = _find(session, activity.id, organisation_key(participant.organisation))
+    if commitment is not None:
+        session.execute(delete(Commitment).where(Commitment.id == commitment.id))
+        session.expunge(commitment)
+        bump_version(session, workshop)
+
+
+def get_commitment(session: Session, workshop: Workshop, commitment_id: object) -> Commitment:
+    if (
+        isinstance(commitment_id, bool)
+        or not isinstance(commitment_id, int)
+        or not 0 < commitment_id < 2**63
+    ):
+        raise NotFound("commitment_not_found")
+    commitment = session.get(Commitment, commitment_id)
+    if commitment is None or commitment.workshop_id != workshop.id:
+        raise NotFound("commitment_not_found")
+    return commitment
+
+
+def _confirmed(value: object) -> str:
+    if not isinstance(value, bool):
+        raise DomainError("field_invalid", field="confirmed")
+    return CommitmentStatus.CONFIRMED.value if value else CommitmentStatus.PROPOSED.value
+
+
+def add_commitment(
+    session: Session,
+    workshop: Workshop,
+    *,
+    activity_id: object,
+    organisation: object,
+    role: object,
+    group: object = None,
+    timeframe: object = "",
+    note: object = "",
+    confirmed: object = True,
+) -> Commitment:
+    """The facilitator records a commitment (for an absent partner, say), in any phase."""
+    activity = get_activity(session, workshop, activity_id)
+    name = clean_text(organisation, "organisation", ORGANISATION_MAX, required=True)
+    commitment = Commitment(
+        workshop_id=workshop.id,
+        activity_id=activity.id,
+        organisation=name,
+        organisation_key=organisation_key(name),
+        group_id=None if group in (None, "") else find_group(workshop, group).id,
+        role=parse_role(role),
+        timeframe=clean_text(timeframe, "timeframe", TIMEFRAME_MAX),
+        note=clean_text(note, "note", NOTE_MAX),
+        status=_confirmed(confirmed),
+    )
+    if _find(session, activity.id, commitment.organisation_key) is not None:
+        raise Conflict("commitment_exists")
+    session.add(commitment)
+    session.flush()
+    bump_version(session, workshop)
+    return commitment
+
+
+def edit_commitment(
+    session: Session,
+    workshop: Workshop,
+    commitment_id: object,
+    *,
+    organisation: object = None,
+    role: object = None,
+    group: object = ...,
+    timeframe: object = None,
+    note: object = None,
+    confirmed: object = None,
+) -> Commitment:
+    """The facilitator edits or confirms a commitment; arguments left out stay as they are."""
+    commitment = get_commitment(session, workshop, commitment_id)
+    if organisation is not None:
+        name = clean_text(organisation, "organisation", ORGANISATION_MAX, required=True)
+        key = organisation_key(name)
+        other = _find(session, commitment.activity_id, key)
+        if other is not None and other.id != commitment.id:
+            raise Conflict("commitment_exists")
+        commitment.organisation, commitment.organisation_key = name, key
+    if role is not None:
+        commitment.role = parse_role(role)
+    if group is not ...:
+        commitment.group_id = None if group in (None, "") else find_group(workshop, group).id
+    if timeframe is not None:
+        commitment.timeframe = clean_text(timeframe, "timeframe", TIMEFRAME_MAX)
+    if note is not None:
+        commitment.note = clean_text(note, "note", NOTE_MAX)
+    if confirmed is not None:
+        commitment.status = _confirmed(confirmed)
+    session.flush()
+    bump_version(session, workshop)
+    return commitment
+
+
+def remove_commitment(session: Session, workshop: Workshop, commitment_id: object) -> None:
+    commitment = get_commitment(session, workshop, commitment_id)
+    session.execute(delete(Commitment).where(Commitment.id == commitment.id))
+    session.expunge(commitment)
+    bump_version(session, workshop)
+
+
+def list_commitments(session: Session, workshop: Workshop) -> list[Commitment]:
+    """Every commitment of the workshop, by activity then strongest role first."""
+    rows = list(
+        session.scalars(
+            select(Commitment)
+            .where(Commitment.workshop_id == workshop.id)
+            .order_by(Commitment.activity_id, Commitment.id)
+            .options(
+                selectinload(Commitment.made_by),
+                selectinload(Commitment.group),
+                selectinload(Commitment.activity),
+            )
+        )
+    )
+    rows.sort(key=lambda c: (c.activity_id, ROLE_ORDER.index(c.role), c.id))
+    return rows
+
+
+def commitment_record(commitment, *, with_author: bool = False) -> dict:
+    """A Commitment (or a row of commitment_rows) as JSON."""
+    record = {
+        "id": commitment.id,
+        "activity_id": commitment.activity_id,
+        "organisation": commitment.organisation,
+        "organisation_key": commitment.organisation_key,
+        "group_id": commitment.group_id,
+        "role": commitment.role,
+        "timeframe": commitment.timeframe,
+        "note": commitment.note,
+        "status": commitment.status,
+    }
+    if with_author:
+        if hasattr(commitment, "made_by_public_id"):  # a row of commitment_rows()
+            record["made_by"] = commitment.made_by_public_id
+        else:
+            author = commitment.made_by
+            record["made_by"] = None if author is None else author.public_id
+    return record
+
+
+def commitment_rows(session: Session, workshop: Workshop) -> list:
+    """Every commitment as light rows (the attributes of a Commitment, plus `made_by_public_id`),
+    in the order of `list_commitments`: what snapshots are built from, read in one query."""
+    rows = session.execute(
+        select(
+            Commitment.id,
+            Commitment.activity_id,
+            Commitment.organisation,
+            Commitment.organisation_key,
+            Commitment.group_id,
+            Commitment.role,
+            Commitment.timeframe,
+            Commitment.note,
+            Commitment.status,
+            Participant.public_id.label("made_by_public_id"),
+        )
+        .outerjoin(Participant, Participant.id == Commitment.made_by_id)
+        .where(Commitment.workshop_id == workshop.id)
+    ).all()
+    rows.sort(key=lambda c: (c.activity_id, ROLE_ORDER.index(c.role), c.id))
+    return rows

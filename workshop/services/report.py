@@ -1,0 +1,196 @@
+"""The session report's data: participation, ranked results, the workplan, comments."""
+
+from collections import Counter, defaultdict
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..models import Activity, ActivityStatus, Comment, Commitment, Vote, Workshop
+from .activities import list_activities
+from .comments import list_comments
+from .commitments import ROLE_ORDER, list_commitments, organisation_key
+from .participants import count_by_group, list_participants
+from .results import compute_results
+from .workplan import retained_ids, workplan_issues, workplan_rows
+
+
+def consensus_by_activity(session: Session, workshop: Workshop) -> dict[int, dict] | None:
+    """Consensus per activity id, `{"score": 0..1, "label": str}`, or None when not measured.
+
+    The report shows a consensus column only when this returns a dict. The consensus
+    measure belongs to the similarity/consensus feature (issue 6): plug it in here.
+    """
+    return None
+
+
+def merge_history(session: Session, workshop: Workshop) -> list[dict] | None:
+    """Merges of activities, `[{"at", "kept_title", "merged_titles": [...]}]`, or None.
+
+    The report shows a merge history section only when this returns a list (issue 6).
+    """
+    return None
+
+
+def _voters_by_participant(session: Session, workshop: Workshop) -> set[int]:
+    return set(
+        session.scalars(
+            select(Vote.participant_id)
+            .distinct()
+            .join(Activity, Activity.id == Vote.activity_id)
+            .where(
+                Activity.workshop_id == workshop.id,
+                Activity.status == ActivityStatus.VISIBLE.value,
+            )
+        )
+    )
+
+
+def participation(session: Session, workshop: Workshop) -> dict:
+    """Who took part: by stakeholder group and by organisation (names folded together)."""
+    people = list_participants(session, workshop)
+    voted = _voters_by_participant(session, workshop)
+    commented = Counter(
+        dict(
+            session.execute(
+                select(Comment.participant_id, func.count(Comment.id))
+                .where(Comment.workshop_id == workshop.id)
+                .group_by(Comment.participant_id)
+            ).all()
+        )
+    )
+    commitments = Counter(
+        c.organisation_key
+        for c in session.scalars(select(Commitment).where(Commitment.workshop_id == workshop.id))
+    )
+    groups = count_by_group(session, workshop)
+    voters_by_group = Counter(p.group_id for p in people if p.id in voted)
+    for group in groups:
+        group["voters"] = voters_by_group.get(group["group_id"], 0)
+    group_names = {g.id: g.name for g in workshop.groups}
+    organisations: dict[str, dict] = {}
+    for person in people:
+        key = organisation_key(person.organisation)
+        entry = organisations.setdefault(
+            key,
+            {"names": Counter(), "groups": Counter(), "participants": 0, "voters": 0},
+        )
+        entry["names"][person.organisation] += 1
+        entry["groups"][group_names.get(person.group_id, "")] += 1
+        entry["participants"] += 1
+        entry["voters"] += person.id in voted
+        entry.setdefault("comments", 0)
+        entry["comments"] += commented.get(person.id, 0)
+    by_organisation = [
+        {
+            "organisation": e["names"].most_common(1)[0][0],
+            "groups": ", ".join(name for name, _n in e["groups"].most_common() if name),
+            "participants": e["participants"],
+            "voters": e["voters"],
+            "comments": e["comments"],
+            "commitments": commitments.get(key, 0),
+        }
+        for key, e in organisations.items()
+    ]
+    by_organisation.sort(key=lambda o: (-o["participants"], o["organisation"].casefold()))
+    return {
+        "participants": len(people),
+        "voters": len(voted),
+        "commenters": sum(1 for p in people if commented.get(p.id)),
+        "organisations": len(organisations),
+        "by_group": groups,
+        "by_organisation": by_organisation,
+    }
+
+
+def report_data(session: Session, workshop: Workshop) -> dict:
+    """Everything the report page shows, as plain data (the template only lays it out)."""
+    results = compute_results(session, workshop)
+    activities = {a.id: a for a in list_activities(session, workshop)}
+    commitments = list_commitments(session, workshop)
+    keep = retained_ids(session, workshop)
+    comments = list_comments(session, workshop)
+    comment_count = Counter(c.activity_id for c in comments)
+    consensus = consensus_by_activity(session, workshop)
+    ranked = []
+    for entry in results["activities"]:
+        activity = activities.get(entry["activity_id"])
+        if activity is None:
+            continue
+        ranked.append(
+            {
+                **entry,
+                "title": activity.title,
+                "track": activity.track.name if activity.track else "",
+                "retained": activity.id in keep,
+                "comments": comment_count.get(activity.id, 0),
+                "consensus": None if consensus is None else consensus.get(activity.id),
+            }
+        )
+    rows = workplan_rows(session, workshop, commitments=commitments, results=results)
+    tracks: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        activity = activities[row["activity_id"]]
+        tracks[activity.track.name if activity.track else ""].append(
+            dict(row, title=activity.title, description=activity.description)
+        )
+    by_activity: dict[int, list[dict]] = defaultdict(list)
+    for comment in comments:
+        if comment.activity_id in activities:
+            by_activity[comment.activity_id].append({"text": comment.text})
+    return {
+        "workshop": {
+            "title": workshop.title,
+            "description": workshop.description,
+            "code": workshop.code,
+            "phase": workshop.phase,
+            "language": workshop.language,
+            "voting_mode": workshop.voting_mode,
+            "budget": workshop.budget,
+            "per_activity_cap": workshop.per_activity_cap,
+            "created_at": workshop.created_at,
+        },
+        "groups": [{"id": g.id, "name": g.name} for g in workshop.groups],
+        "participation": participation(session, workshop),
+        "results": ranked,
+        "voters": results["voters"],
+        "consensus": consensus is not None,
+        "workplan": [{"track": name, "rows": rows_} for name, rows_ in tracks.items()],
+        "issues": workplan_issues(session, workshop, rows, commitments),
+        "organisations": _organisations(commitments, keep, activities),
+        "commitments": len(commitments),
+        "retained": len(rows),
+        "comments": [
+            {"title": activities[a].title, "comments": items}
+            for a, items in sorted(
+                by_activity.items(), key=lambda kv: (kv[0] not in keep, -len(kv[1]), kv[0])
+            )
+        ],
+        "merges": merge_history(session, workshop),
+        "role_order": ROLE_ORDER,
+    }
+
+
+def _organisations(commitments: list, keep: set[int], activities: dict) -> list[dict]:
+    """Per organisation, the retained activities it leads, co-leads, partners and supports."""
+    table: dict[str, dict] = {}
+    for c in commitments:
+        if c.activity_id not in keep or c.activity_id not in activities:
+            continue
+        entry = table.setdefault(
+            c.organisation_key,
+            {"names": Counter(), "roles": {r: [] for r in ROLE_ORDER}},
+        )
+        entry["names"][c.organisation] += 1
+        entry["roles"][c.role].append(activities[c.activity_id].title)
+    out = [
+        {"organisation": e["names"].most_common(1)[0][0], "roles": e["roles"]}
+        for e in table.values()
+    ]
+    out.sort(
+        key=lambda o: (
+            -len(o["roles"]["lead"]),
+            -sum(len(v) for v in o["roles"].values()),
+            o["organisation"].casefold(),
+        )
+    )
+    return out

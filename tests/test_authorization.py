@@ -50,7 +50,14 @@ def facilitator_operations():
 
 def test_a_participant_token_opens_no_facilitator_route(client, two_rooms):
     a, _b, ids, me, _other, _stranger = two_rooms
-    params = {"code": a["code"], "activity_id": ids["a-Visible"], "link_id": 1, "merge_id": 1, "comment_id": 1, "commitment_id": 1}
+    params = {
+        "code": a["code"],
+        "activity_id": ids["a-Visible"],
+        "link_id": 1,
+        "merge_id": 1,
+        "comment_id": 1,
+        "commitment_id": 1,
+    }
     bearer = {"Authorization": f"Bearer {me}"}
     checked = 0
     for method, path in facilitator_operations():

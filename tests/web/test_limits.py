@@ -136,7 +136,7 @@ def test_proposals_are_limited_per_address(app, client, proposing):
 
 
 def test_a_window_that_ends_lets_the_next_hit_through(app, client, make_workshop):
-    app.config["RATE_JOIN_ADDRESS"] = "1/86400"
+    app.config["RATE_JOIN_ADDRESS"] = "1/60"
     now = [1_000_000.0]
     app.extensions["atelier.limiter"].clock = lambda: now[0]
     w = make_workshop()

@@ -27,6 +27,8 @@ def load_config(instance_path: Path) -> dict:
         "DATABASE_URL": os.environ.get("DATABASE_URL")
         or f"sqlite:///{instance_path / 'atelier.sqlite3'}",
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        #: Socket.IO channel on Redis, also the prefix of the keys the broadcaster keeps there
+        "REDIS_CHANNEL": os.environ.get("ATELIER_REDIS_CHANNEL") or "atelier",
         "PUBLIC_URL": (os.environ.get("PUBLIC_URL") or "").rstrip("/") or None,
         "SOCKETIO_ASYNC_MODE": os.environ.get("ATELIER_ASYNC_MODE", "gevent"),
         #: seconds between two snapshots of one room; the first one after a quiet spell goes at once

@@ -5,6 +5,7 @@ from functools import partial
 
 from flask import current_app, request
 from flask_socketio import Namespace, join_room
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ..db import transaction
@@ -190,11 +191,22 @@ def _facilitator_token_ok(workshop, token) -> bool:
     return True
 
 
+#: built once, one round trip: this runs on every action of a phone
+_PARTICIPANT_AND_WORKSHOP = (
+    select(Participant, Workshop)
+    .join(Workshop, Workshop.id == Participant.workshop_id)
+    .where(Participant.id == bindparam("participant_id"), Workshop.id == bindparam("workshop_id"))
+)
+
+
 def _load(db: Session, client: dict):
-    participant = db.get(Participant, client["participant_id"])
-    workshop = db.get(Workshop, client["workshop_id"])
-    if participant is None or workshop is None:
+    row = db.execute(
+        _PARTICIPANT_AND_WORKSHOP,
+        {"participant_id": client["participant_id"], "workshop_id": client["workshop_id"]},
+    ).first()
+    if row is None:
         raise DomainError("participant_unknown")
+    participant, workshop = row
     return workshop, participant
 
 

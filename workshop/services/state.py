@@ -1,8 +1,9 @@
 """Snapshots of a workshop, as pushed to screens and phones: full state, never deltas."""
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Activity, Workshop
+from ..models import Activity, Participant, Workshop
 from .activities import list_activities
 from .participants import count_by_group
 
@@ -41,6 +42,11 @@ def activity_record(activity: Activity, *, with_author: bool = False) -> dict:
 def workshop_state(session: Session, workshop: Workshop, *, include_hidden: bool = False) -> dict:
     """What every screen shows of the workshop; hidden activities only for the facilitator."""
     groups = count_by_group(session, workshop)
+    activities = list_activities(session, workshop, include_hidden=include_hidden)
+    if include_hidden:  # load the authors in one query, not one per activity
+        authors = {a.proposed_by_id for a in activities} - {None}
+        if authors:
+            list(session.scalars(select(Participant).where(Participant.id.in_(authors))))
     return {
         "version": workshop.version,
         "code": workshop.code,
@@ -54,8 +60,5 @@ def workshop_state(session: Session, workshop: Workshop, *, include_hidden: bool
         "groups": groups,
         "participants": sum(g["participants"] for g in groups),
         "tracks": [{"id": t.id, "name": t.name} for t in workshop.tracks],
-        "activities": [
-            activity_record(a, with_author=include_hidden)
-            for a in list_activities(session, workshop, include_hidden=include_hidden)
-        ],
+        "activities": [activity_record(a, with_author=include_hidden) for a in activities],
     }

@@ -3,8 +3,9 @@
 import hmac
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, inspect, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..models import (
     NAME_MAX,
@@ -215,11 +216,20 @@ def _bool(value: object, field: str) -> bool:
     raise DomainError("field_invalid", field=field)
 
 
+_BUMP = (
+    update(Workshop)
+    .where(Workshop.id == bindparam("workshop_id"))
+    .values(version=Workshop.version + 1)
+    .execution_options(synchronize_session=False)
+)
+
+
 def bump_version(session: Session, workshop: Workshop) -> None:
     """Increase the workshop's snapshot version in one statement (safe across processes)."""
-    session.execute(
-        update(Workshop).where(Workshop.id == workshop.id).values(version=Workshop.version + 1)
-    )
+    session.execute(_BUMP, {"workshop_id": workshop.id})  # built once: this runs on every vote
+    loaded = inspect(workshop).dict
+    if "version" in loaded:  # what synchronize_session="evaluate" did, without its cost
+        set_committed_value(workshop, "version", loaded["version"] + 1)
 
 
 def list_workshops(session: Session) -> list[Workshop]:

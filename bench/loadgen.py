@@ -201,7 +201,18 @@ class Servers:
             port = args.port + i
             url = f"http://127.0.0.1:{port}"
             log = open(self.workdir / f"server{i}.log", "ab")  # noqa: SIM115 - child's stdout
-            cmd = [sys.executable, str(ROOT / "run.py"), "--host", "127.0.0.1", "--port", str(port)]
+            if args.server == "gunicorn":
+                cmd = [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "-c",
+                    "deploy/gunicorn.conf.py",
+                    "wsgi:app",
+                ]
+                env["ATELIER_BIND"] = f"127.0.0.1:{port}"
+            else:
+                cmd = [sys.executable, "run.py", "--host", "127.0.0.1", "--port", str(port)]
             proc = subprocess.Popen(
                 cmd, cwd=ROOT, env={**env, "PUBLIC_URL": url}, stdout=log, stderr=subprocess.STDOUT
             )
@@ -236,10 +247,11 @@ class Servers:
         cpu = rss = 0.0
         for pid in self.pids:
             try:
-                p = psutil.Process(pid)
-                times = p.cpu_times()
-                cpu += times.user + times.system
-                rss += p.memory_info().rss
+                parent = psutil.Process(pid)
+                for p in [parent, *parent.children(recursive=True)]:  # gunicorn: its worker
+                    times = p.cpu_times()
+                    cpu += times.user + times.system
+                    rss += p.memory_info().rss
             except psutil.Error:
                 pass
         return {"cpu_s": cpu, "rss_bytes": rss}
@@ -291,8 +303,9 @@ class Run:
         self.profiler = None
         if self.args.py_spy and self.servers.pids:
             self.profiler = subprocess.Popen(
-                ["py-spy", "record", "-p", str(self.servers.pids[0]), "-f", "raw", "-r", "200",
-                 "-o", self.args.py_spy, *(["--idle"] if self.args.py_spy_idle else [])],
+                ["py-spy", "record", "-p", str(self.servers.pids[0]), "-s", "-f", "raw",
+                 "-r", "200", "-o", self.args.py_spy,
+                 *(["--idle"] if self.args.py_spy_idle else [])],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )  # fmt: skip
 
@@ -453,6 +466,7 @@ class Run:
         v0 = await self.current_version()
         self.profile_start()
         cpu0 = self.servers.sample()["cpu_s"]
+        own0 = time.process_time()
         start = time.monotonic()
         tasks = []
         for offset, i, activity, points in schedule:
@@ -477,6 +491,7 @@ class Run:
             await asyncio.sleep(0.05)
         await asyncio.sleep(0.2)
         cpu1 = self.servers.sample()["cpu_s"]
+        own1, until = time.process_time(), time.monotonic()
         self.profile_stop()
         server_version = await self.current_version()
 
@@ -523,7 +538,9 @@ class Run:
                 "phones_without_final": behind,
             },
             "server_cpu_s": round(cpu1 - cpu0, 2),
-            "server_cpu_pct_of_one_core": round(100 * (cpu1 - cpu0) / max(acked_all - start, 1e-9)),
+            "server_cpu_pct_of_one_core": round(100 * (cpu1 - cpu0) / (until - start)),
+            # the phones are simulated in one process: if this nears 100, it is what limits
+            "loadgen_cpu_pct_of_one_core": round(100 * (own1 - own0) / (until - start)),
         }
         if screen.parsed_results:
             last = screen.parsed_results[-1][1]
@@ -649,6 +666,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=5400, help="first port of the started servers")
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
     parser.add_argument("--redis-url", help="default with --processes > 1: local Redis")
+    parser.add_argument("--server", default="run.py", choices=["run.py", "gunicorn"])
     parser.add_argument("--async-mode", default="gevent", choices=["gevent", "threading"])
     parser.add_argument("--window", type=float, default=0.15, help="ATELIER_BROADCAST_WINDOW")
     parser.add_argument("--connect-concurrency", type=int, default=100)
@@ -683,6 +701,7 @@ def main(argv: list[str] | None = None) -> dict:
         run.report["machine"] = machine()
         run.report["server"] = {
             "processes": len(servers.urls),
+            "server": args.server if not args.url else "given",
             "async_mode": args.async_mode if not args.url else "as started",
             "database": "given"
             if args.database_url

@@ -14,6 +14,35 @@ from workshop.models import Base
 
 #: set to a PostgreSQL URL to run the whole suite against PostgreSQL
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+#: the servers the scale-out tests use (always, whatever TEST_DATABASE_URL says)
+POSTGRES_URL = os.environ.get(
+    "ATELIER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REDIS_URL = os.environ.get("ATELIER_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def missing_server(what: str, error: Exception) -> None:
+    """Skip loudly on a laptop without the server; in CI (CI=true) a missing server fails."""
+    reason = f"{what} is not reachable ({error!r}): start it, or this test proves nothing"
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def _schema_url(base: str):
+    """A fresh schema on the PostgreSQL server: (its URL, a function that drops it)."""
+    schema = "t_" + uuid.uuid4().hex[:12]
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    sep = "&" if "?" in base else "?"
+
+    def drop():
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+    return f"{base}{sep}options=-csearch_path%3D{schema}", drop
 
 
 @pytest.fixture
@@ -22,15 +51,37 @@ def database_url(tmp_path):
         yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
         return
     # One schema per test on the shared server: fresh, and dropped afterwards.
-    schema = "t_" + uuid.uuid4().hex[:12]
-    admin = create_engine(TEST_DATABASE_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    sep = "&" if "?" in TEST_DATABASE_URL else "?"
-    yield f"{TEST_DATABASE_URL}{sep}options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    url, drop = _schema_url(TEST_DATABASE_URL)
+    yield url
+    drop()
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh schema on the real PostgreSQL server, for the scale-out tests."""
+    try:
+        url, drop = _schema_url(POSTGRES_URL)
+    except Exception as error:  # noqa: BLE001 - any failure to reach it
+        missing_server(f"PostgreSQL at {POSTGRES_URL}", error)
+    yield url
+    drop()
+
+
+@pytest.fixture
+def redis_prefix():
+    """A Socket.IO channel and key prefix of its own on the real Redis; its keys are removed."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except Exception as error:  # noqa: BLE001
+        missing_server(f"Redis at {REDIS_URL}", error)
+    prefix = f"atelier-test-{uuid.uuid4().hex[:12]}"
+    yield prefix
+    for key in client.scan_iter(match=f"{prefix}:*"):  # ours only: never a flush
+        client.delete(key)
+    client.close()
 
 
 @pytest.fixture

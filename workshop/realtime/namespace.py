@@ -114,7 +114,7 @@ class WorkshopNamespace(Namespace):
 
     def on_cast_vote(self, db: Session, client: dict, data: dict):
         def act(workshop, participant):
-            voting_service.cast_vote(
+            mine = voting_service.cast_vote_and_list_mine(
                 db,
                 workshop,
                 participant,
@@ -122,7 +122,7 @@ class WorkshopNamespace(Namespace):
                 points=data.get("points"),
                 score=data.get("score"),
             )
-            return {"ok": True, **voting_service.my_votes(db, workshop, participant)}
+            return {"ok": True, **mine}
 
         return _participant_op(db, client, data, "cast_vote", act)
 

@@ -185,6 +185,8 @@ class Servers:
             self.pids = list(args.server_pid or [])
             return
         database = args.database_url or f"sqlite:///{self.workdir / 'bench.sqlite3'}"
+        if database.startswith("postgresql"):  # a schema of its own, dropped at the end
+            database = self.fresh_schema(database)
         env = {
             **os.environ,
             "DATABASE_URL": database,
@@ -219,18 +221,31 @@ class Servers:
             self.procs.append(proc)
             self.urls.append(url)
             self.pids.append(proc.pid)
+            self.wait_until_up(url, proc)  # one after the other: the first creates the tables
+
+    def fresh_schema(self, url: str) -> str:
+        from sqlalchemy import create_engine, text
+
+        schema = "bench_" + uuid.uuid4().hex[:12]
+        self.admin = create_engine(url)
+        with self.admin.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+        self.schema = schema
+        return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+
+    def wait_until_up(self, url: str, proc: subprocess.Popen) -> None:
         deadline = time.monotonic() + 30
-        for url, proc in zip(self.urls, self.procs, strict=True):
-            while True:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    sys.exit(f"server {url} did not start; see {self.workdir}")
-                try:
-                    with urllib.request.urlopen(url + "/healthz", timeout=1) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    time.sleep(0.1)
+        while True:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log = "".join(p.read_text()[-1500:] for p in self.workdir.glob("server*.log"))
+                self.stop()
+                sys.exit(f"server {url} did not start:\n{log}")
+            try:
+                with urllib.request.urlopen(url + "/healthz", timeout=1) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.1)
 
     def stop(self) -> None:
         for proc in self.procs:
@@ -238,9 +253,16 @@ class Servers:
                 proc.terminate()
         for proc in self.procs:
             try:
-                proc.wait(10)
+                proc.wait(15)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        if getattr(self, "schema", None):
+            from sqlalchemy import text
+
+            with self.admin.begin() as conn:
+                conn.execute(text(f"DROP SCHEMA {self.schema} CASCADE"))
+            self.admin.dispose()
+            self.schema = None
 
     def sample(self) -> dict:
         """CPU seconds and RSS of the server processes (when their PIDs are known)."""
@@ -703,9 +725,7 @@ def main(argv: list[str] | None = None) -> dict:
             "processes": len(servers.urls),
             "server": args.server if not args.url else "given",
             "async_mode": args.async_mode if not args.url else "as started",
-            "database": "given"
-            if args.database_url
-            else ("sqlite" if not args.url else "as started"),
+            "database": "as started" if args.url else (args.database_url or "sqlite").split(":")[0],
             "redis": bool(args.redis_url or args.processes > 1),
             "window_s": args.window,
         }

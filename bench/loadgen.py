@@ -641,7 +641,7 @@ class Run:
             "screen_snapshots": len(screen.parsed_results),
             "server_cpu_s": round(cpu1 - cpu0, 2),
         }
-        await self.close([o["p"] for o in connected] + [screen])
+        await self.close([o["phone"] for o in connected] + [screen])
 
     async def close(self, clients: list[Client]) -> None:
         await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)

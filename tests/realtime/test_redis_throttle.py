@@ -143,3 +143,17 @@ def test_without_redis_a_change_is_sent_at_once_rather_than_lost(app, redis_pref
     change(app, broadcaster, wid)
     _, version = change(app, broadcaster, wid)
     assert [v for _, _, v in sends(log, wid)] == [1, version]
+
+
+def test_what_one_process_sent_to_a_room_the_other_does_not_send_again(app, two_processes):
+    (a, b), sios, log = two_processes
+    wid = new_workshop(app)
+    change(app, a, wid)
+    wait_for_quiet(sios)  # the window is over: b's next change sends at once
+    _, version = change(app, b, wid)  # a new version, the same content
+    from_b = [(event, to, p) for _, name, event, to, p in log if name == "b"]
+    assert {(event, to) for event, to, _ in from_b} == {
+        ("workshop_state", room(wid, "console")),
+        ("results", room(wid, "console")),
+    }  # screens and phones already hold this state and these results, sent by a
+    assert all(p["version"] == version for _, _, p in from_b)

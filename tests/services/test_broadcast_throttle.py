@@ -252,3 +252,104 @@ def test_audiences_get_what_they_may_see(app, clock, sio, broadcaster):
         assert state == public_state(console)
     assert ("results", room(wid, "screen")) in sent
     assert ("results", room(wid, "phones")) not in sent  # live results are off
+
+
+# -- what each room receives: only what changed, version aside ----------------------------
+
+
+def emitted_to(sio, audience, wid) -> list[str]:
+    return [event for _, event, to, _ in sio.emitted if to == room(wid, audience)]
+
+
+def test_a_vote_sends_phones_and_screens_the_results_and_a_join_the_state(
+    app, clock, sio, broadcaster
+):
+    from workshop.services.participants import join_workshop
+    from workshop.services.voting import cast_vote
+    from workshop.services.workshops import set_phase
+
+    wid = new_workshop(app)
+    with transaction(app) as db:
+        workshop = db.get(Workshop, wid)
+        activity = add_activity(db, workshop, title="Former").id
+        set_phase(db, workshop, "voting")
+    broadcaster.changed(wid)
+    for audience in ("console", "screen", "phones"):
+        assert emitted_to(sio, audience, wid) == ["workshop_state", "results"]
+
+    sio.emitted.clear()
+    clock.now += 2 * WINDOW
+    with transaction(app) as db:
+        workshop = db.get(Workshop, wid)
+        person, _ = join_workshop(db, workshop, name="", organisation="UMT", group="G")
+        person_id = person.id
+    broadcaster.changed(wid)
+    assert emitted_to(sio, "console", wid) == ["workshop_state", "results"]
+    for audience in ("screen", "phones"):  # the count changed, the results did not
+        assert emitted_to(sio, audience, wid) == ["workshop_state"]
+        state = [p for _, e, to, p in sio.emitted if to == room(wid, audience)][0]
+        assert state["participants"] == 1
+
+    sio.emitted.clear()
+    clock.now += 2 * WINDOW
+    with transaction(app) as db:
+        workshop = db.get(Workshop, wid)
+        cast_vote(db, workshop, db.get(type(person), person_id), activity, points=2)
+    broadcaster.changed(wid)
+    assert emitted_to(sio, "console", wid) == ["workshop_state", "results"]
+    for audience in ("screen", "phones"):  # the results changed, the state did not
+        assert emitted_to(sio, audience, wid) == ["results"]
+        results = [p for _, e, to, p in sio.emitted if to == room(wid, audience)][0]
+        assert results["activities"][0]["total"] == 2
+
+    sio.emitted.clear()
+    clock.now += 2 * WINDOW
+    change(app, broadcaster, wid)  # a new version and nothing else: only the console hears
+    assert emitted_to(sio, "console", wid) == ["workshop_state", "results"]
+    assert emitted_to(sio, "screen", wid) == emitted_to(sio, "phones", wid) == []
+
+
+def test_results_reach_phones_when_they_become_visible_even_if_unchanged(
+    app, clock, sio, broadcaster
+):
+    from workshop.services.workshops import update_settings
+
+    wid = new_workshop(app, live_results=False)
+    change(app, broadcaster, wid)
+    assert emitted_to(sio, "phones", wid) == ["workshop_state"]
+    assert emitted_to(sio, "screen", wid) == ["workshop_state", "results"]
+    sio.emitted.clear()
+    clock.now += 2 * WINDOW
+    with transaction(app) as db:
+        update_settings(db, db.get(Workshop, wid), live_results=True)
+    broadcaster.changed(wid)
+    assert emitted_to(sio, "phones", wid) == ["workshop_state", "results"]
+    assert emitted_to(sio, "screen", wid) == ["workshop_state"]  # it had these results
+
+
+def test_a_welcome_reuses_the_last_snapshot_only_while_nothing_changed(
+    app, clock, sio, broadcaster, monkeypatch
+):
+    from workshop.services.participants import join_workshop
+
+    wid = new_workshop(app)
+    version = change(app, broadcaster, wid)
+    reads = []
+    real = broadcast.read_snapshot
+    monkeypatch.setattr(broadcast, "read_snapshot", lambda *a: reads.append(a) or real(*a))
+
+    def welcome() -> dict:
+        sio.emitted.clear()
+        broadcaster.send_welcome("sid-1", wid, "screen", None)
+        return [p for _, e, to, p in sio.emitted if e == "workshop_state" and to == "sid-1"][0]
+
+    assert welcome()["version"] == version and reads == []  # the broadcast one still holds
+    with transaction(app) as db:  # committed, but not broadcast yet
+        join_workshop(db, db.get(Workshop, wid), name="", organisation="CDT", group="G")
+    state = welcome()
+    assert len(reads) == 1 and state["participants"] == 1 and state["version"] > version
+    assert welcome()["participants"] == 1 and len(reads) == 1  # read once, then reused
+    with transaction(app) as db:
+        workshop = db.get(Workshop, wid)
+        bump_version(db, workshop)
+    assert welcome()["version"] == state["version"] + 1 and len(reads) == 2

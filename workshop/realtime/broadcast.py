@@ -1,14 +1,17 @@
 """The one module that emits. Snapshots go out after commit, coalesced per workshop."""
 
+import hashlib
+import json
 import logging
 import threading
 import time
 
 from flask import Flask
 from flask_socketio import SocketIO
+from sqlalchemy import bindparam, func, select
 
 from ..db import transaction
-from ..models import Phase
+from ..models import Participant, Phase, Workshop
 from ..services.errors import NotFound
 from ..services.results import compute_results
 from ..services.state import workshop_state
@@ -49,6 +52,26 @@ def read_snapshot(app: Flask, workshop_id: int) -> tuple[dict, dict] | None:
     return state, results
 
 
+def snapshot_key(state: dict) -> tuple[int, int]:
+    """What tells whether a snapshot still holds: every change bumps the version, and a
+    join changes the participant count."""
+    return state["version"], state["participants"]
+
+
+_SNAPSHOT_KEY = select(
+    Workshop.version,
+    select(func.count(Participant.id))
+    .where(Participant.workshop_id == bindparam("workshop_id"))
+    .scalar_subquery(),
+).where(Workshop.id == bindparam("workshop_id"))
+
+
+def read_snapshot_key(app: Flask, workshop_id: int) -> tuple[int, int] | None:
+    with transaction(app) as db:
+        row = db.execute(_SNAPSHOT_KEY, {"workshop_id": workshop_id}).first()
+    return None if row is None else (row[0], row[1])
+
+
 class LocalThrottle:
     """When a workshop's snapshot goes out, decided inside this one process.
 
@@ -61,6 +84,7 @@ class LocalThrottle:
         self._lock = threading.Lock()
         self._last_sent: dict[int, float] = {}
         self._pending: set[int] = set()
+        self._digests: dict[str, str] = {}
 
     def change(self, workshop_id: int) -> float | None:
         now = time.monotonic()
@@ -74,6 +98,13 @@ class LocalThrottle:
                 return None
             self._pending.add(workshop_id)
             return last + self.window - now
+
+    def swap_digest(self, key: str, digest: str) -> str | None:
+        """Remember what was last sent under `key`; return what was there before."""
+        with self._lock:
+            previous = self._digests.get(key)
+            self._digests[key] = digest
+        return previous
 
     def wake(self, workshop_id: int) -> float | None:
         now = time.monotonic()
@@ -144,6 +175,11 @@ class RedisThrottle:
         args = [self.window_ms, self.pending_ms]
         return self._seconds(self._change(keys=self.keys(workshop_id), args=args))
 
+    def swap_digest(self, key: str, digest: str) -> str | None:
+        """Shared by the processes: what one sent, the others need not send again."""
+        previous = self.client.set(f"{self.prefix}:digest:{key}", digest, get=True, ex=86400)
+        return None if previous is None else previous.decode()
+
     def wake(self, workshop_id: int) -> float | None:
         return self._seconds(self._wake(keys=self.keys(workshop_id), args=[self.window_ms]))
 
@@ -162,8 +198,8 @@ class Broadcaster:
         self.app = app
         self.socketio = socketio
         self.window = float(app.config["BROADCAST_WINDOW"])
-        self._sent_lock = threading.Lock()
-        self._last_public: dict[int, dict] = {}
+        #: workshop id -> (snapshot_key, state, results) of the last snapshot read
+        self._latest: dict[int, tuple[tuple, dict, dict]] = {}
         if app.config.get("REDIS_URL"):
             self.throttle = RedisThrottle(
                 app.config["REDIS_URL"], app.config["REDIS_CHANNEL"], self.window
@@ -205,39 +241,44 @@ class Broadcaster:
     def send_snapshot(self, workshop_id: int) -> None:
         snapshot = read_snapshot(self.app, workshop_id)
         if snapshot is None:  # deleted: say so, then forget the rooms
+            self._latest.pop(workshop_id, None)
             for audience in ("console", "screen", "phones"):
                 self.socketio.emit("workshop_deleted", {}, to=room(workshop_id, audience))
                 self.socketio.close_room(room(workshop_id, audience))
             return
         state, results = snapshot
+        self._latest[workshop_id] = (snapshot_key(state), state, results)
         public = public_state(state)
         emit = self.socketio.emit
         emit("workshop_state", state, to=room(workshop_id, "console"))
         emit("results", results, to=room(workshop_id, "console"))
-        # A vote changes the results, not the public state: the screens and phones already
-        # hold that state, so only its version would differ. Leaving it out halves what a
-        # room of phones receives during a vote (the fan-out dominated a burst's profile).
-        changed = self._public_changed(workshop_id, public)
-        if changed:
-            emit("workshop_state", public, to=room(workshop_id, "screen"))
-        emit("results", results, to=room(workshop_id, "screen"))
-        if changed:
-            emit("workshop_state", public, to=room(workshop_id, "phones"))
-        if results_visible_to_phones(state):
-            emit("results", results, to=room(workshop_id, "phones"))
+        # Screens and phones get what changed since the last snapshot sent to their room,
+        # version aside: a vote changes the results and not the state, a join the reverse.
+        # A room of phones then receives one message per snapshot instead of two (the
+        # fan-out was the largest cost in a profile of a burst of votes).
+        for audience in ("screen", "phones"):
+            target = room(workshop_id, audience)
+            if self._news(target, "workshop_state", public):
+                emit("workshop_state", public, to=target)
+            visible = audience == "screen" or results_visible_to_phones(state)
+            if visible and self._news(target, "results", results):
+                emit("results", results, to=target)
 
-    def _public_changed(self, workshop_id: int, public: dict) -> bool:
-        """Whether the public state differs from the last one this process sent, version aside."""
-        key = {k: v for k, v in public.items() if k != "version"}
-        with self._sent_lock:
-            if self._last_public.get(workshop_id) == key:
-                return False
-            self._last_public[workshop_id] = key
-        return True
+    def _news(self, target: str, event: str, payload: dict) -> bool:
+        """Whether `payload` differs, version aside, from the last `event` sent to `target`."""
+        content = {k: v for k, v in payload.items() if k != "version"}
+        digest = hashlib.blake2b(
+            json.dumps(content, sort_keys=True, default=str).encode(), digest_size=16
+        ).hexdigest()
+        try:
+            return self.throttle.swap_digest(f"{target}:{event}", digest) != digest
+        except Exception:  # Redis unreachable: send rather than guess
+            log.exception("digest of %s failed; sending", target)
+            return True
 
     def send_welcome(self, sid: str, workshop_id: int, audience: str, me: dict | None) -> None:
         """A fresh full snapshot for one client that just (re)connected or asked to resync."""
-        snapshot = read_snapshot(self.app, workshop_id)
+        snapshot = self._welcome_snapshot(workshop_id)
         if snapshot is None:
             return
         state, results = snapshot
@@ -247,6 +288,21 @@ class Broadcaster:
             emit("results", results, to=sid)
         if me is not None:
             emit("my_state", me, to=sid)
+
+    def _welcome_snapshot(self, workshop_id: int) -> tuple[dict, dict] | None:
+        """The last snapshot read, if the workshop has not changed since; else a fresh one.
+
+        A join storm connects hundreds of phones between two changes: each would read the
+        whole snapshot (the largest cost of a connection in a profile), where one small read
+        of the version and the participant count tells whether the last one still holds.
+        """
+        latest = self._latest.get(workshop_id)
+        if latest is not None and read_snapshot_key(self.app, workshop_id) == latest[0]:
+            return latest[1], latest[2]
+        snapshot = read_snapshot(self.app, workshop_id)
+        if snapshot is not None:
+            self._latest[workshop_id] = (snapshot_key(snapshot[0]), *snapshot)
+        return snapshot
 
     def send_my_state(self, sid: str, me: dict) -> None:
         self.socketio.emit("my_state", me, to=sid)

@@ -694,7 +694,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--connect-concurrency", type=int, default=100)
     parser.add_argument("--op-timeout", type=float, default=30, help="seconds for one ack/connect")
     parser.add_argument("--fanout-timeout", type=float, default=15)
-    parser.add_argument("--timeout", type=float, default=240, help="seconds for the whole scenario")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds for the whole scenario")
     parser.add_argument("--py-spy", metavar="FILE", help="profile the scenario into FILE (raw)")
     parser.add_argument("--py-spy-idle", action="store_true", help="py-spy: count idle too")
     parser.add_argument("--seed", type=int, default=1)

@@ -3,7 +3,7 @@
 #   bash bench/run_targets.sh [OUT]      (default bench/results/<date>)
 # then: python bench/summary.py $OUT/*.json
 # Needs a quiet machine for figures worth comparing; each run records the load average.
-# Loopback only; ports 5400-5409 (override with PORT=...); about 25 minutes in all.
+# Loopback only; ports 5400-5409 (override with PORT=...); about 30 minutes in all on a quiet machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${PYTHON:-python}"
@@ -14,7 +14,7 @@ mkdir -p "$OUT"
 run() {  # run NAME ARGS...
   local name="$1"; shift
   echo "== $name: python bench/loadgen.py $*" >&2
-  timeout 600 "$PY" bench/loadgen.py "$@" --port "$PORT" --json "$OUT/$name.json" >/dev/null \
+  timeout 900 "$PY" bench/loadgen.py "$@" --port "$PORT" --json "$OUT/$name.json" >/dev/null \
     || echo "   $name failed (exit $?)" >&2
 }
 "$PY" bench/vote_path.py --json "$OUT/vote-path.json"

@@ -157,3 +157,15 @@ def test_what_one_process_sent_to_a_room_the_other_does_not_send_again(app, two_
         ("results", room(wid, "console")),
     }  # screens and phones already hold this state and these results, sent by a
     assert all(p["version"] == version for _, _, p in from_b)
+
+
+def test_a_stretched_window_holds_for_every_process(app, two_processes):
+    (a, b), sios, log = two_processes
+    wid = new_workshop(app)
+    change(app, a, wid)
+    a.throttle.stretch(wid, time.monotonic(), 10 * WINDOW)  # as after a slow send by a
+    time.sleep(1.5 * WINDOW)  # the plain window is over, the stretched one is not
+    change(app, b, wid)
+    assert len(sends(log, wid)) == 1 and len(sios[1].threads) == 1  # b waits for its end
+    ttl = a.throttle.client.pttl(a.throttle.keys(wid)[0])
+    assert ttl > 5 * WINDOW * 1000

@@ -353,3 +353,28 @@ def test_a_welcome_reuses_the_last_snapshot_only_while_nothing_changed(
         workshop = db.get(Workshop, wid)
         bump_version(db, workshop)
     assert welcome()["version"] == state["version"] + 1 and len(reads) == 2
+
+
+def test_a_slow_send_lengthens_the_window_that_follows(app, clock, sio, broadcaster):
+    wid = new_workshop(app)
+    emit = sio.emit
+
+    def slow_emit(*args, **kwargs):  # handing a snapshot to a big room takes time
+        clock.now += 0.1
+        emit(*args, **kwargs)
+
+    sio.emit = slow_emit
+    start = clock.now
+    change(app, broadcaster, wid)  # 6 emits: the send took 0.6 s
+    stretched = start + broadcast.STRETCH * 0.6
+    assert stretched > start + WINDOW
+    sio.emit = emit
+    clock.now = start + WINDOW + 0.1  # the plain window is over, the stretched one is not
+    version = change(app, broadcaster, wid)
+    assert len(sio.sends(wid)) == 1 and len(sio.tasks) == 1
+    assert sio.tasks[0][0] == pytest.approx(stretched)
+    clock.now = sio.tasks[0][0]
+    sio.run_due_tasks()
+    assert sio.sends(wid)[-1] == (clock.now, version)
+    clock.now += WINDOW + 0.01  # a fast send: the next window is the plain one again
+    assert change(app, broadcaster, wid) == sio.sends(wid)[-1][1]

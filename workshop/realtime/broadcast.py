@@ -72,6 +72,10 @@ def read_snapshot_key(app: Flask, workshop_id: int) -> tuple[int, int] | None:
     return None if row is None else (row[0], row[1])
 
 
+#: the window after a send lasts at least this many times as long as the send took
+STRETCH = 5
+
+
 class LocalThrottle:
     """When a workshop's snapshot goes out, decided inside this one process.
 
@@ -98,6 +102,12 @@ class LocalThrottle:
                 return None
             self._pending.add(workshop_id)
             return last + self.window - now
+
+    def stretch(self, workshop_id: int, started: float, window: float) -> None:
+        """The window that began when a send started lasts `window` seconds (longer)."""
+        with self._lock:
+            last = self._last_sent.get(workshop_id, float("-inf"))
+            self._last_sent[workshop_id] = max(last, started + window - self.window)
 
     def swap_digest(self, key: str, digest: str) -> str | None:
         """Remember what was last sent under `key`; return what was there before."""
@@ -175,6 +185,11 @@ class RedisThrottle:
         args = [self.window_ms, self.pending_ms]
         return self._seconds(self._change(keys=self.keys(workshop_id), args=args))
 
+    def stretch(self, workshop_id: int, started: float, window: float) -> None:
+        left_ms = round((started + window - time.monotonic()) * 1000)
+        if left_ms > self.window_ms // 2:  # only ever lengthens the window (GT)
+            self.client.pexpire(self.keys(workshop_id)[0], left_ms, gt=True)
+
     def swap_digest(self, key: str, digest: str) -> str | None:
         """Shared by the processes: what one sent, the others need not send again."""
         previous = self.client.set(f"{self.prefix}:digest:{key}", digest, get=True, ex=86400)
@@ -239,6 +254,20 @@ class Broadcaster:
             log.exception("snapshot of workshop %s failed", workshop_id)
 
     def send_snapshot(self, workshop_id: int) -> None:
+        started = time.monotonic()
+        self._send_snapshot(workshop_id)
+        took = time.monotonic() - started
+        if 0 < self.window < STRETCH * took:  # a window of 0 (no coalescing) stays 0
+            # A slow send (a big room, a starved CPU) lengthens the window that follows, so
+            # that handing snapshots to the sockets never takes most of the process's time:
+            # with a fixed window, a backlog of votes made the server spend its time sending
+            # snapshots of a backlog that then grew (seen in bursts on a busy machine).
+            try:
+                self.throttle.stretch(workshop_id, started, STRETCH * took)
+            except Exception:
+                log.exception("stretching the window of workshop %s failed", workshop_id)
+
+    def _send_snapshot(self, workshop_id: int) -> None:
         snapshot = read_snapshot(self.app, workshop_id)
         if snapshot is None:  # deleted: say so, then forget the rooms
             self._latest.pop(workshop_id, None)

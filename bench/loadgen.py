@@ -745,6 +745,9 @@ def main(argv: list[str] | None = None) -> dict:
                 "max": round(max(run.load), 2),
             }
         run.report["server_tracebacks"] = logs.count("Traceback")
+        if "Traceback" in logs:  # the first one, to see what went wrong
+            first = logs.index("Traceback")
+            run.report["first_traceback"] = logs[max(0, first - 300) : first + 3000]
     text = json.dumps(run.report, indent=2, ensure_ascii=False)
     print(text)
     if args.json:

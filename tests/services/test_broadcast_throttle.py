@@ -378,3 +378,22 @@ def test_a_slow_send_lengthens_the_window_that_follows(app, clock, sio, broadcas
     assert sio.sends(wid)[-1] == (clock.now, version)
     clock.now += WINDOW + 0.01  # a fast send: the next window is the plain one again
     assert change(app, broadcaster, wid) == sio.sends(wid)[-1][1]
+
+
+def test_a_stretched_window_has_a_limit(app, clock, sio, broadcaster):
+    wid = new_workshop(app)
+    emit = sio.emit
+
+    def very_slow_emit(*args, **kwargs):
+        clock.now += 0.5 * WINDOW
+        emit(*args, **kwargs)
+
+    sio.emit = very_slow_emit
+    start = clock.now
+    change(app, broadcaster, wid)  # 6 emits took 3 windows: 5 times that is over the limit
+    sio.emit = emit
+    assert broadcast.STRETCH * 3 > broadcast.STRETCH_LIMIT
+    clock.now = start + (broadcast.STRETCH_LIMIT - 0.5) * WINDOW
+    change(app, broadcaster, wid)
+    assert len(sio.tasks) == 1
+    assert sio.tasks[0][0] == pytest.approx(start + broadcast.STRETCH_LIMIT * WINDOW)

@@ -72,8 +72,10 @@ def read_snapshot_key(app: Flask, workshop_id: int) -> tuple[int, int] | None:
     return None if row is None else (row[0], row[1])
 
 
-#: the window after a send lasts at least this many times as long as the send took
+#: the window after a send lasts at least this many times as long as its emits took...
 STRETCH = 5
+#: ...but at most this many windows (1.2 s for 0.15 s): the room must still see votes move
+STRETCH_LIMIT = 8
 
 
 class LocalThrottle:
@@ -254,31 +256,35 @@ class Broadcaster:
             log.exception("snapshot of workshop %s failed", workshop_id)
 
     def send_snapshot(self, workshop_id: int) -> None:
-        started = time.monotonic()
-        self._send_snapshot(workshop_id)
-        took = time.monotonic() - started
-        if 0 < self.window < STRETCH * took:  # a window of 0 (no coalescing) stays 0
+        emitting = self._send_snapshot(workshop_id)
+        if emitting is None:
+            return
+        started, took = emitting
+        stretched = min(STRETCH * took, STRETCH_LIMIT * self.window)
+        if 0 < self.window < stretched:  # a window of 0 (no coalescing) stays 0
             # A slow send (a big room, a starved CPU) lengthens the window that follows, so
-            # that handing snapshots to the sockets never takes most of the process's time:
+            # that handing snapshots to the sockets cannot take most of the process's time:
             # with a fixed window, a backlog of votes made the server spend its time sending
             # snapshots of a backlog that then grew (seen in bursts on a busy machine).
             try:
-                self.throttle.stretch(workshop_id, started, STRETCH * took)
+                self.throttle.stretch(workshop_id, started, stretched)
             except Exception:
                 log.exception("stretching the window of workshop %s failed", workshop_id)
 
-    def _send_snapshot(self, workshop_id: int) -> None:
+    def _send_snapshot(self, workshop_id: int) -> tuple[float, float] | None:
+        """Read and emit; return when the emits started and how long they took."""
         snapshot = read_snapshot(self.app, workshop_id)
         if snapshot is None:  # deleted: say so, then forget the rooms
             self._latest.pop(workshop_id, None)
             for audience in ("console", "screen", "phones"):
                 self.socketio.emit("workshop_deleted", {}, to=room(workshop_id, audience))
                 self.socketio.close_room(room(workshop_id, audience))
-            return
+            return None
         state, results = snapshot
         self._latest[workshop_id] = (snapshot_key(state), state, results)
         public = public_state(state)
         emit = self.socketio.emit
+        started = time.monotonic()
         emit("workshop_state", state, to=room(workshop_id, "console"))
         emit("results", results, to=room(workshop_id, "console"))
         # Screens and phones get what changed since the last snapshot sent to their room,
@@ -292,6 +298,7 @@ class Broadcaster:
             visible = audience == "screen" or results_visible_to_phones(state)
             if visible and self._news(target, "results", results):
                 emit("results", results, to=target)
+        return started, time.monotonic() - started
 
     def _news(self, target: str, event: str, payload: dict) -> bool:
         """Whether `payload` differs, version aside, from the last `event` sent to `target`."""

@@ -33,6 +33,9 @@ def load_config(instance_path: Path) -> dict:
         "SOCKETIO_ASYNC_MODE": os.environ.get("ATELIER_ASYNC_MODE", "gevent"),
         #: seconds between two snapshots of one room; the first one after a quiet spell goes at once
         "BROADCAST_WINDOW": _float("ATELIER_BROADCAST_WINDOW", 0.15),
+        #: seconds between two snapshots to a room of phones (the costly audience): the big
+        #: screen follows a burst every BROADCAST_WINDOW, phones at most once per this
+        "PHONES_WINDOW": _float("ATELIER_PHONES_WINDOW", 1.0),
         "MAX_CONTENT_LENGTH": _int("ATELIER_MAX_REQUEST_BYTES", 1024 * 1024),
         "MAX_PARTICIPANTS": _int("ATELIER_MAX_PARTICIPANTS", 2000),
         "BABEL_DEFAULT_LOCALE": "fr",

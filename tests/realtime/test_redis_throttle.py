@@ -47,7 +47,9 @@ class ThreadedSocketIO:
 @pytest.fixture
 def two_processes(app, redis_prefix):
     """Two broadcasters ("processes") sharing the database and the Redis key prefix."""
-    app.config.update(REDIS_URL=REDIS_URL, REDIS_CHANNEL=redis_prefix, BROADCAST_WINDOW=WINDOW)
+    app.config.update(
+        REDIS_URL=REDIS_URL, REDIS_CHANNEL=redis_prefix, BROADCAST_WINDOW=WINDOW, PHONES_WINDOW=0
+    )
     log: list = []
     lock = threading.Lock()
     sios = [ThreadedSocketIO(name, log, lock) for name in ("a", "b")]

@@ -397,3 +397,42 @@ def test_a_stretched_window_has_a_limit(app, clock, sio, broadcaster):
     change(app, broadcaster, wid)
     assert len(sio.tasks) == 1
     assert sio.tasks[0][0] == pytest.approx(start + broadcast.STRETCH_LIMIT * WINDOW)
+
+
+def test_phones_follow_at_their_own_window_and_end_with_the_last_change(app, clock, sio):
+    from workshop.services.workshops import update_settings
+
+    app.config.update(BROADCAST_WINDOW=WINDOW, PHONES_WINDOW=3 * WINDOW)
+    b = Broadcaster(app, sio)
+    wid = new_workshop(app)
+    versions = []
+    at = clock.now
+    for step in range(20):  # a change every 0.4 window, for 8 windows
+        while sio.tasks and min(t[0] for t in sio.tasks) <= at:
+            clock.now = min(t[0] for t in sio.tasks)
+            sio.run_due_tasks()
+        clock.now = at
+        with transaction(app) as db:  # a new title: a new public state for every room
+            workshop = update_settings(db, db.get(Workshop, wid), title=f"Atelier {step}")
+            db.flush()
+            db.refresh(workshop)
+            versions.append(workshop.version)
+        b.changed(wid)
+        at += 0.4 * WINDOW
+    while sio.tasks:
+        clock.now = min(t[0] for t in sio.tasks)
+        sio.run_due_tasks()
+
+    def states(audience):
+        return [
+            (t, p["version"])
+            for t, e, to, p in sio.emitted
+            if e == "workshop_state" and to == room(wid, audience)
+        ]
+
+    screen, phones = states("screen"), states("phones")
+    for sent, window in ((screen, WINDOW), (phones, 3 * WINDOW)):
+        times = [t for t, _ in sent]
+        assert all(b - a >= window - 1e-9 for a, b in zip(times, times[1:], strict=False))
+        assert sent[-1][1] == versions[-1]  # the last change reached both rooms
+    assert len(phones) < len(screen) < len(versions)

@@ -209,65 +209,100 @@ class Broadcaster:
     change that finds the window over sends it itself: under a backlog of events, a timer
     would wait behind all of them. With REDIS_URL the decision is taken in Redis, so
     several processes send one snapshot per window between them.
+
+    Phones may have a longer window of their own (PHONES_WINDOW): the big screen and the
+    consoles follow a burst closely, while a room of phones, the costly audience, gets
+    the results at most once per phones window, and the final ones at its end.
     """
 
     def __init__(self, app: Flask, socketio: SocketIO) -> None:
         self.app = app
         self.socketio = socketio
         self.window = float(app.config["BROADCAST_WINDOW"])
+        phones = float(app.config.get("PHONES_WINDOW") or 0)
+        self.phones_window = max(self.window, phones) if self.window > 0 else 0.0
         #: workshop id -> (snapshot_key, state, results) of the last snapshot read
         self._latest: dict[int, tuple[tuple, dict, dict]] = {}
+        self.throttle = self._throttle(app, "", self.window)
+        self.phones_throttle = None
+        if self.phones_window > self.window:
+            self.phones_throttle = self._throttle(app, ":phones", self.phones_window)
+
+    @staticmethod
+    def _throttle(app: Flask, suffix: str, window: float):
         if app.config.get("REDIS_URL"):
-            self.throttle = RedisThrottle(
-                app.config["REDIS_URL"], app.config["REDIS_CHANNEL"], self.window
-            )
-        else:
-            self.throttle = LocalThrottle(self.window)
+            prefix = app.config["REDIS_CHANNEL"] + suffix
+            return RedisThrottle(app.config["REDIS_URL"], prefix, window)
+        return LocalThrottle(window)
 
     def changed(self, workshop_id: int) -> None:
         """Call after a commit that changed the workshop."""
+        wait = self._decide(self.throttle.change, workshop_id)
+        if wait is not None:
+            if wait > 0:
+                self.socketio.start_background_task(self._send_later, workshop_id, wait)
+            else:
+                self.send_snapshot(workshop_id)
+        if self.phones_throttle is not None:
+            wait = self._decide(self.phones_throttle.change, workshop_id)
+            if wait is not None:
+                if wait > 0:
+                    self.socketio.start_background_task(self._send_phones_later, workshop_id, wait)
+                else:
+                    self.send_to_phones(workshop_id)
+
+    @staticmethod
+    def _decide(decision, workshop_id: int) -> float | None:
         try:
-            wait = self.throttle.change(workshop_id)
+            return decision(workshop_id)
         except Exception:  # Redis unreachable: a snapshot too many rather than one missing
             log.exception("throttle of workshop %s failed; sending at once", workshop_id)
-            wait = 0
-        if wait is None:
-            return
-        if wait > 0:
-            self.socketio.start_background_task(self._send_later, workshop_id, wait)
-        else:
-            self.send_snapshot(workshop_id)
+            return 0
 
     def _send_later(self, workshop_id: int, wait: float) -> None:
+        self._later(self.throttle, self._send_later, self.send_snapshot, workshop_id, wait)
+
+    def _send_phones_later(self, workshop_id: int, wait: float) -> None:
+        throttle = self.phones_throttle
+        self._later(throttle, self._send_phones_later, self.send_to_phones, workshop_id, wait)
+
+    def _later(self, throttle, again_later, send, workshop_id: int, wait: float) -> None:
         self.socketio.sleep(wait)
-        try:
-            again = self.throttle.wake(workshop_id)
-        except Exception:
-            log.exception("throttle of workshop %s failed; sending at once", workshop_id)
-            again = 0
+        again = self._decide(throttle.wake, workshop_id)
         if again is None:
             return
         if again > 0:  # someone sent meanwhile: the pending changes go at the end of its window
-            self.socketio.start_background_task(self._send_later, workshop_id, again)
+            self.socketio.start_background_task(again_later, workshop_id, again)
             return
         try:
-            self.send_snapshot(workshop_id)
+            send(workshop_id)
         except Exception:  # a background task has nobody to report to but the log
             log.exception("snapshot of workshop %s failed", workshop_id)
 
     def send_snapshot(self, workshop_id: int) -> None:
         emitting = self._send_snapshot(workshop_id)
-        if emitting is None:
-            return
-        started, took = emitting
-        stretched = min(STRETCH * took, STRETCH_LIMIT * self.window)
-        if 0 < self.window < stretched:  # a window of 0 (no coalescing) stays 0
+        if emitting is not None:
+            self._stretch(self.throttle, self.window, workshop_id, *emitting)
+
+    def send_to_phones(self, workshop_id: int) -> None:
+        """The phones' own send, when they have a longer window than the screens."""
+        snapshot = self._current_snapshot(workshop_id)
+        if snapshot is None:
+            return  # deleted: send_snapshot says so to every room
+        started = time.monotonic()
+        self._emit_public(workshop_id, ("phones",), *snapshot)
+        took = time.monotonic() - started
+        self._stretch(self.phones_throttle, self.phones_window, workshop_id, started, took)
+
+    def _stretch(self, throttle, window: float, workshop_id: int, started: float, took: float):
+        stretched = min(STRETCH * took, STRETCH_LIMIT * window)
+        if 0 < window < stretched:  # a window of 0 (no coalescing) stays 0
             # A slow send (a big room, a starved CPU) lengthens the window that follows, so
             # that handing snapshots to the sockets cannot take most of the process's time:
             # with a fixed window, a backlog of votes made the server spend its time sending
             # snapshots of a backlog that then grew (seen in bursts on a busy machine).
             try:
-                self.throttle.stretch(workshop_id, started, stretched)
+                throttle.stretch(workshop_id, started, stretched)
             except Exception:
                 log.exception("stretching the window of workshop %s failed", workshop_id)
 
@@ -282,23 +317,26 @@ class Broadcaster:
             return None
         state, results = snapshot
         self._latest[workshop_id] = (snapshot_key(state), state, results)
-        public = public_state(state)
-        emit = self.socketio.emit
         started = time.monotonic()
-        emit("workshop_state", state, to=room(workshop_id, "console"))
-        emit("results", results, to=room(workshop_id, "console"))
+        self.socketio.emit("workshop_state", state, to=room(workshop_id, "console"))
+        self.socketio.emit("results", results, to=room(workshop_id, "console"))
+        audiences = ("screen",) if self.phones_throttle is not None else ("screen", "phones")
+        self._emit_public(workshop_id, audiences, state, results)
+        return started, time.monotonic() - started
+
+    def _emit_public(self, workshop_id: int, audiences, state: dict, results: dict) -> None:
         # Screens and phones get what changed since the last snapshot sent to their room,
         # version aside: a vote changes the results and not the state, a join the reverse.
         # A room of phones then receives one message per snapshot instead of two (the
         # fan-out was the largest cost in a profile of a burst of votes).
-        for audience in ("screen", "phones"):
+        public = public_state(state)
+        for audience in audiences:
             target = room(workshop_id, audience)
             if self._news(target, "workshop_state", public):
-                emit("workshop_state", public, to=target)
+                self.socketio.emit("workshop_state", public, to=target)
             visible = audience == "screen" or results_visible_to_phones(state)
             if visible and self._news(target, "results", results):
-                emit("results", results, to=target)
-        return started, time.monotonic() - started
+                self.socketio.emit("results", results, to=target)
 
     def _news(self, target: str, event: str, payload: dict) -> bool:
         """Whether `payload` differs, version aside, from the last `event` sent to `target`."""
@@ -314,7 +352,7 @@ class Broadcaster:
 
     def send_welcome(self, sid: str, workshop_id: int, audience: str, me: dict | None) -> None:
         """A fresh full snapshot for one client that just (re)connected or asked to resync."""
-        snapshot = self._welcome_snapshot(workshop_id)
+        snapshot = self._current_snapshot(workshop_id)
         if snapshot is None:
             return
         state, results = snapshot
@@ -325,7 +363,7 @@ class Broadcaster:
         if me is not None:
             emit("my_state", me, to=sid)
 
-    def _welcome_snapshot(self, workshop_id: int) -> tuple[dict, dict] | None:
+    def _current_snapshot(self, workshop_id: int) -> tuple[dict, dict] | None:
         """The last snapshot read, if the workshop has not changed since; else a fresh one.
 
         A join storm connects hundreds of phones between two changes: each would read the

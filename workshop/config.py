@@ -35,7 +35,7 @@ def load_config(instance_path: Path) -> dict:
         "BROADCAST_WINDOW": _float("ATELIER_BROADCAST_WINDOW", 0.15),
         #: seconds between two snapshots to a room of phones (the costly audience): the big
         #: screen follows a burst every BROADCAST_WINDOW, phones at most once per this
-        "PHONES_WINDOW": _float("ATELIER_PHONES_WINDOW", 1.0),
+        "PHONES_WINDOW": _float("ATELIER_PHONES_WINDOW", 0.5),
         "MAX_CONTENT_LENGTH": _int("ATELIER_MAX_REQUEST_BYTES", 1024 * 1024),
         "MAX_PARTICIPANTS": _int("ATELIER_MAX_PARTICIPANTS", 2000),
         "BABEL_DEFAULT_LOCALE": "fr",

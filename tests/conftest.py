@@ -181,3 +181,15 @@ def socket_client(app, client):
 
 
 __all__ = ["Session"]
+
+
+def missing_server(what: str, error: Exception) -> None:
+    """Skip loudly on a laptop without the server; fail when CI=true (see unavailable)."""
+    unavailable(f"{what} ({error!r})")
+
+
+@pytest.fixture
+def redis_prefix(redis_url):
+    """A Socket.IO channel and key prefix of its own on the real Redis (see redis_url)."""
+    _url, prefix = redis_url
+    return prefix

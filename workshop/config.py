@@ -33,18 +33,21 @@ def load_config(instance_path: Path) -> dict:
         "DATABASE_URL": os.environ.get("DATABASE_URL")
         or f"sqlite:///{instance_path / 'atelier.sqlite3'}",
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        #: Socket.IO channel on Redis, also the prefix of the keys the broadcaster keeps there
+        "REDIS_CHANNEL": os.environ.get("ATELIER_REDIS_CHANNEL") or "atelier",
         "PUBLIC_URL": (os.environ.get("PUBLIC_URL") or "").rstrip("/") or None,
         "SOCKETIO_ASYNC_MODE": os.environ.get("ATELIER_ASYNC_MODE", "gevent"),
         #: seconds between two snapshots of one room; the first one after a quiet spell goes at once
         "BROADCAST_WINDOW": _float("ATELIER_BROADCAST_WINDOW", 0.15),
+        #: seconds between two snapshots to a room of phones (the costly audience): the big
+        #: screen follows a burst every BROADCAST_WINDOW, phones at most once per this
+        "PHONES_WINDOW": _float("ATELIER_PHONES_WINDOW", 0.5),
         "MAX_CONTENT_LENGTH": _int("ATELIER_MAX_REQUEST_BYTES", 1024 * 1024),
         "MAX_PARTICIPANTS": _int("ATELIER_MAX_PARTICIPANTS", 2000),
         #: origins allowed to open a Socket.IO connection besides the page's own (comma list)
         "SOCKETIO_ALLOWED_ORIGINS": _list("ATELIER_ALLOWED_ORIGINS"),
         #: how many reverse proxies stand in front (their X-Forwarded-For is then trusted)
         "PROXY_COUNT": _int("ATELIER_PROXY_COUNT", 0),
-        #: Redis channel of the Socket.IO message queue (several Atelier servers on one Redis)
-        "REDIS_CHANNEL": os.environ.get("ATELIER_REDIS_CHANNEL", "atelier"),
         #: rate limits, COUNT/SECONDS ("off" to disable), per workshop
         "RATE_JOIN_ADDRESS": os.environ.get("ATELIER_RATE_JOIN_ADDRESS", "120/60"),
         "RATE_JOIN_PARTICIPANT": os.environ.get("ATELIER_RATE_JOIN_PARTICIPANT", "10/60"),

@@ -252,3 +252,187 @@ def test_audiences_get_what_they_may_see(app, clock, sio, broadcaster):
         assert state == public_state(console)
     assert ("results", room(wid, "screen")) in sent
     assert ("results", room(wid, "phones")) not in sent  # live results are off
+
+
+# -- what each room receives: only what changed, version aside ----------------------------
+
+
+def emitted_to(sio, audience, wid) -> list[str]:
+    return [event for _, event, to, _ in sio.emitted if to == room(wid, audience)]
+
+
+def test_a_vote_sends_phones_and_screens_the_results_and_a_join_the_state(
+    app, clock, sio, broadcaster
+):
+    from workshop.services.participants import join_workshop
+    from workshop.services.voting import cast_vote
+    from workshop.services.workshops import set_phase
+
+    wid = new_workshop(app)
+    with transaction(app) as db:
+        workshop = db.get(Workshop, wid)
+        activity = add_activity(db, workshop, title="Former").id
+        set_phase(db, workshop, "voting")
+    broadcaster.changed(wid)
+    for audience in ("console", "screen", "phones"):
+        assert emitted_to(sio, audience, wid) == ["workshop_state", "results"]
+
+    sio.emitted.clear()
+    clock.now += 2 * WINDOW
+    with transaction(app) as db:
+        workshop = db.get(Workshop, wid)
+        person, _ = join_workshop(db, workshop, name="", organisation="UMT", group="G")
+        person_id = person.id
+    broadcaster.changed(wid)
+    assert emitted_to(sio, "console", wid) == ["workshop_state", "results"]
+    for audience in ("screen", "phones"):  # the count changed, the results did not
+        assert emitted_to(sio, audience, wid) == ["workshop_state"]
+        state = [p for _, e, to, p in sio.emitted if to == room(wid, audience)][0]
+        assert state["participants"] == 1
+
+    sio.emitted.clear()
+    clock.now += 2 * WINDOW
+    with transaction(app) as db:
+        workshop = db.get(Workshop, wid)
+        cast_vote(db, workshop, db.get(type(person), person_id), activity, points=2)
+    broadcaster.changed(wid)
+    assert emitted_to(sio, "console", wid) == ["workshop_state", "results"]
+    for audience in ("screen", "phones"):  # the results changed, the state did not
+        assert emitted_to(sio, audience, wid) == ["results"]
+        results = [p for _, e, to, p in sio.emitted if to == room(wid, audience)][0]
+        assert results["activities"][0]["total"] == 2
+
+    sio.emitted.clear()
+    clock.now += 2 * WINDOW
+    change(app, broadcaster, wid)  # a new version and nothing else: only the console hears
+    assert emitted_to(sio, "console", wid) == ["workshop_state", "results"]
+    assert emitted_to(sio, "screen", wid) == emitted_to(sio, "phones", wid) == []
+
+
+def test_results_reach_phones_when_they_become_visible_even_if_unchanged(
+    app, clock, sio, broadcaster
+):
+    from workshop.services.workshops import update_settings
+
+    wid = new_workshop(app, live_results=False)
+    change(app, broadcaster, wid)
+    assert emitted_to(sio, "phones", wid) == ["workshop_state"]
+    assert emitted_to(sio, "screen", wid) == ["workshop_state", "results"]
+    sio.emitted.clear()
+    clock.now += 2 * WINDOW
+    with transaction(app) as db:
+        update_settings(db, db.get(Workshop, wid), live_results=True)
+    broadcaster.changed(wid)
+    assert emitted_to(sio, "phones", wid) == ["workshop_state", "results"]
+    assert emitted_to(sio, "screen", wid) == ["workshop_state"]  # it had these results
+
+
+def test_a_welcome_reuses_the_last_snapshot_only_while_nothing_changed(
+    app, clock, sio, broadcaster, monkeypatch
+):
+    from workshop.services.participants import join_workshop
+
+    wid = new_workshop(app)
+    version = change(app, broadcaster, wid)
+    reads = []
+    real = broadcast.read_snapshot
+    monkeypatch.setattr(broadcast, "read_snapshot", lambda *a: reads.append(a) or real(*a))
+
+    def welcome() -> dict:
+        sio.emitted.clear()
+        broadcaster.send_welcome("sid-1", wid, "screen", None)
+        return [p for _, e, to, p in sio.emitted if e == "workshop_state" and to == "sid-1"][0]
+
+    assert welcome()["version"] == version and reads == []  # the broadcast one still holds
+    with transaction(app) as db:  # committed, but not broadcast yet
+        join_workshop(db, db.get(Workshop, wid), name="", organisation="CDT", group="G")
+    state = welcome()
+    assert len(reads) == 1 and state["participants"] == 1 and state["version"] > version
+    assert welcome()["participants"] == 1 and len(reads) == 1  # read once, then reused
+    with transaction(app) as db:
+        workshop = db.get(Workshop, wid)
+        bump_version(db, workshop)
+    assert welcome()["version"] == state["version"] + 1 and len(reads) == 2
+
+
+def test_a_slow_send_lengthens_the_window_that_follows(app, clock, sio, broadcaster):
+    wid = new_workshop(app)
+    emit = sio.emit
+
+    def slow_emit(*args, **kwargs):  # handing a snapshot to a big room takes time
+        clock.now += 0.1
+        emit(*args, **kwargs)
+
+    sio.emit = slow_emit
+    start = clock.now
+    change(app, broadcaster, wid)  # 6 emits: the send took 0.6 s
+    stretched = start + broadcast.STRETCH * 0.6
+    assert stretched > start + WINDOW
+    sio.emit = emit
+    clock.now = start + WINDOW + 0.1  # the plain window is over, the stretched one is not
+    version = change(app, broadcaster, wid)
+    assert len(sio.sends(wid)) == 1 and len(sio.tasks) == 1
+    assert sio.tasks[0][0] == pytest.approx(stretched)
+    clock.now = sio.tasks[0][0]
+    sio.run_due_tasks()
+    assert sio.sends(wid)[-1] == (clock.now, version)
+    clock.now += WINDOW + 0.01  # a fast send: the next window is the plain one again
+    assert change(app, broadcaster, wid) == sio.sends(wid)[-1][1]
+
+
+def test_a_stretched_window_has_a_limit(app, clock, sio, broadcaster):
+    wid = new_workshop(app)
+    emit = sio.emit
+
+    def very_slow_emit(*args, **kwargs):
+        clock.now += 0.5 * WINDOW
+        emit(*args, **kwargs)
+
+    sio.emit = very_slow_emit
+    start = clock.now
+    change(app, broadcaster, wid)  # 6 emits took 3 windows: 5 times that is over the limit
+    sio.emit = emit
+    assert broadcast.STRETCH * 3 > broadcast.STRETCH_LIMIT
+    clock.now = start + (broadcast.STRETCH_LIMIT - 0.5) * WINDOW
+    change(app, broadcaster, wid)
+    assert len(sio.tasks) == 1
+    assert sio.tasks[0][0] == pytest.approx(start + broadcast.STRETCH_LIMIT * WINDOW)
+
+
+def test_phones_follow_at_their_own_window_and_end_with_the_last_change(app, clock, sio):
+    from workshop.services.workshops import update_settings
+
+    app.config.update(BROADCAST_WINDOW=WINDOW, PHONES_WINDOW=3 * WINDOW)
+    b = Broadcaster(app, sio)
+    wid = new_workshop(app)
+    versions = []
+    at = clock.now
+    for step in range(20):  # a change every 0.4 window, for 8 windows
+        while sio.tasks and min(t[0] for t in sio.tasks) <= at:
+            clock.now = min(t[0] for t in sio.tasks)
+            sio.run_due_tasks()
+        clock.now = at
+        with transaction(app) as db:  # a new title: a new public state for every room
+            workshop = update_settings(db, db.get(Workshop, wid), title=f"Atelier {step}")
+            db.flush()
+            db.refresh(workshop)
+            versions.append(workshop.version)
+        b.changed(wid)
+        at += 0.4 * WINDOW
+    while sio.tasks:
+        clock.now = min(t[0] for t in sio.tasks)
+        sio.run_due_tasks()
+
+    def states(audience):
+        return [
+            (t, p["version"])
+            for t, e, to, p in sio.emitted
+            if e == "workshop_state" and to == room(wid, audience)
+        ]
+
+    screen, phones = states("screen"), states("phones")
+    for sent, window in ((screen, WINDOW), (phones, 3 * WINDOW)):
+        times = [t for t, _ in sent]
+        assert all(b - a >= window - 1e-9 for a, b in zip(times, times[1:], strict=False))
+        assert sent[-1][1] == versions[-1]  # the last change reached both rooms
+    assert len(phones) < len(screen) < len(versions)

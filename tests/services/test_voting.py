@@ -8,7 +8,13 @@ from workshop.services.activities import add_activity, set_activity_status
 from workshop.services.errors import DomainError
 from workshop.services.participants import join_workshop
 from workshop.services.results import compute_results
-from workshop.services.voting import cast_vote, my_votes, trim_votes_over_limit, withdraw_vote
+from workshop.services.voting import (
+    cast_vote,
+    cast_vote_and_list_mine,
+    my_votes,
+    trim_votes_over_limit,
+    withdraw_vote,
+)
 from workshop.services.workshops import create_workshop
 
 
@@ -404,3 +410,30 @@ def test_my_votes_left_per_mode(db):
     assert approval.mine()["left"] == 2
     assert Room(db, {"mode": "approval"}).mine()["left"] is None
     assert Room(db, {"mode": "score"}).mine()["left"] is None
+
+
+# -- the acknowledgement of a vote ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("voting", "steps"),
+    [
+        (DOTS, [("a", {"points": 2}), ("b", {"points": 3}), ("a", {"points": 0}),
+                ("c", {"points": 1}), ("b", {"points": 1}), ("d", {"points": 0})]),
+        ({"mode": "approval", "budget": 3}, [("b", {}), ("a", {}), ("b", {}), ("d", {})]),
+        ({"mode": "score"}, [("c", {"score": 4}), ("a", {"score": 1}), ("c", {"score": 5})]),
+    ],
+)  # fmt: skip
+def test_the_ack_of_a_vote_is_what_my_votes_reads_afterwards(db, voting, steps):
+    room = Room(db, voting)
+    hidden = room.d if voting is not DOTS else None
+    if hidden is not None:  # a vote on a hidden activity is in neither
+        room.vote(hidden, **({"score": 3} if voting["mode"] == "score" else {}))
+        set_activity_status(db, room.workshop, hidden, "hidden")
+        db.commit()
+        steps = [s for s in steps if s[0] != "d"]
+    for name, kwargs in steps:
+        acked = cast_vote_and_list_mine(db, room.workshop, room.p, getattr(room, name), **kwargs)
+        db.commit()
+        assert acked == room.mine(), (name, kwargs)
+    assert room.mine()["votes"]  # the steps left votes to compare

@@ -5,6 +5,7 @@ from functools import partial
 
 from flask import current_app, request
 from flask_socketio import Namespace, join_room
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ..db import transaction
@@ -134,7 +135,7 @@ class WorkshopNamespace(Namespace):
 
     def on_cast_vote(self, db: Session, client: dict, data: dict):
         def act(workshop, participant):
-            voting_service.cast_vote(
+            mine = voting_service.cast_vote_and_list_mine(
                 db,
                 workshop,
                 participant,
@@ -142,7 +143,7 @@ class WorkshopNamespace(Namespace):
                 points=data.get("points"),
                 score=data.get("score"),
             )
-            return {"ok": True, **voting_service.my_votes(db, workshop, participant)}
+            return {"ok": True, **mine}
 
         return _participant_op(db, client, data, "cast_vote", act)
 
@@ -260,11 +261,22 @@ def _welcome(client: dict) -> None:
     )
 
 
+#: built once, one round trip: this runs on every action of a phone
+_PARTICIPANT_AND_WORKSHOP = (
+    select(Participant, Workshop)
+    .join(Workshop, Workshop.id == Participant.workshop_id)
+    .where(Participant.id == bindparam("participant_id"), Workshop.id == bindparam("workshop_id"))
+)
+
+
 def _load(db: Session, client: dict):
-    participant = db.get(Participant, client["participant_id"])
-    workshop = db.get(Workshop, client["workshop_id"])
-    if participant is None or workshop is None:
+    row = db.execute(
+        _PARTICIPANT_AND_WORKSHOP,
+        {"participant_id": client["participant_id"], "workshop_id": client["workshop_id"]},
+    ).first()
+    if row is None:
         raise DomainError("participant_unknown")
+    participant, workshop = row
     return workshop, participant
 
 

@@ -96,8 +96,8 @@ def add_activity(
     return activity
 
 
-def get_activity(session: Session, workshop: Workshop, activity_id: object) -> Activity:
-    """Return one of the workshop's activities, hidden or not, or raise."""
+def activity_key(activity_id: object) -> int:
+    """The activity id a client sent, as an integer the database accepts, or raise."""
     if isinstance(activity_id, bool) or not isinstance(activity_id, int | str):
         raise NotFound("activity_not_found")
     try:
@@ -106,7 +106,12 @@ def get_activity(session: Session, workshop: Workshop, activity_id: object) -> A
         raise NotFound("activity_not_found") from None
     if not 0 < key < 2**63:  # the database refuses (500) an id beyond a 64-bit integer
         raise NotFound("activity_not_found")
-    activity = session.get(Activity, key)
+    return key
+
+
+def get_activity(session: Session, workshop: Workshop, activity_id: object) -> Activity:
+    """Return one of the workshop's activities, hidden or not, or raise."""
+    activity = session.get(Activity, activity_key(activity_id))
     if activity is None or activity.workshop_id != workshop.id:
         raise NotFound("activity_not_found")
     return activity

@@ -2,7 +2,7 @@
 
 import secrets
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ..models import NAME_MAX, ORGANISATION_MAX, Participant, StakeholderGroup, Workshop
@@ -143,8 +143,21 @@ def lock_workshop(session: Session, workshop: Workshop) -> None:
     session.execute(select(Workshop.id).where(Workshop.id == workshop.id).with_for_update())
 
 
+_LOCK = select(Participant.id).where(Participant.id == bindparam("id")).with_for_update()
+
+
 def lock_participant(session: Session, participant: Participant) -> None:
-    """Serialise one participant's actions (PostgreSQL row lock; SQLite runs BEGIN IMMEDIATE)."""
-    session.execute(
-        select(Participant.id).where(Participant.id == participant.id).with_for_update()
-    )
+    """Serialise one participant's actions (PostgreSQL row lock; SQLite runs BEGIN IMMEDIATE).
+
+    Once per transaction: the lock is held until it ends. SQLite needs no statement at all,
+    since every transaction there already holds the database's write lock.
+    """
+    transaction = session.get_transaction()
+    held = session.info.get("locked_participants")
+    if held is None or held[0] is not transaction:  # a new transaction holds no lock yet
+        held = session.info["locked_participants"] = (transaction, set())
+    if participant.id in held[1]:
+        return
+    if session.get_bind().dialect.name != "sqlite":
+        session.execute(_LOCK, {"id": participant.id})
+    held[1].add(participant.id)

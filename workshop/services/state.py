@@ -1,8 +1,9 @@
 """Snapshots of a workshop, as pushed to screens and phones: full state, never deltas."""
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Activity, Workshop, utcnow
+from ..models import Activity, Participant, Workshop, utcnow
 from .activities import list_activities
 from .merging import list_merges, merge_record
 from .participants import count_by_group
@@ -55,6 +56,11 @@ def workshop_state(
     """
     now = utcnow()
     groups = count_by_group(session, workshop)
+    activities = list_activities(session, workshop, include_hidden=include_hidden)
+    if include_hidden:  # load the authors in one query, not one per activity
+        authors = {a.proposed_by_id for a in activities} - {None}
+        if authors:
+            list(session.scalars(select(Participant).where(Participant.id.in_(authors))))
     state = {
         "version": workshop.version,
         "code": workshop.code,
@@ -68,10 +74,7 @@ def workshop_state(
         "groups": groups,
         "participants": sum(g["participants"] for g in groups),
         "tracks": [{"id": t.id, "name": t.name} for t in workshop.tracks],
-        "activities": [
-            activity_record(a, with_author=include_hidden)
-            for a in list_activities(session, workshop, include_hidden=include_hidden)
-        ],
+        "activities": [activity_record(a, with_author=include_hidden) for a in activities],
         "timer": timer_state(workshop, now),
         "server_time": iso_utc(now),
         "merges": [merge_record(m) for m in list_merges(session, workshop)],

@@ -544,3 +544,20 @@ class ConsolidationLink(Base):
     #: similarity when the link was proposed; NULL for a link made by hand
     score: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class MergeMove(Base):
+    """A comment or commitment a merge moved onto its target, so that an undo puts it back."""
+
+    __tablename__ = "merge_moves"
+    __table_args__ = (
+        UniqueConstraint("merge_id", "kind", "row_id", name="uq_merge_move"),
+        CheckConstraint("kind IN ('comment', 'commitment')", name="ck_merge_move_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    merge_id: Mapped[int] = mapped_column(ForeignKey("merges.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    #: id of the comment or commitment
+    row_id: Mapped[int] = mapped_column(Integer)
+    from_activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))

@@ -280,13 +280,13 @@ def test_a_later_feature_registers_what_it_moves(db):
         )
     )
     try:
-        assert [m.name for m in merging.MOVERS] == ["votes", "notes"]
+        assert [m.name for m in merging.MOVERS] == ["votes", "comments", "commitments", "notes"]
         merge = merge_activities(db, workshop, t, [s])
         assert calls[0][0:2] == ("apply", t) and calls[0][2][0].activity_id == s
         undo_merge(db, workshop, merge.id)
         assert calls[1] == ("revert", t)
         register_mover(Mover("notes", lambda *a: None, lambda *a: None))  # replaced, not added
-        assert [m.name for m in merging.MOVERS] == ["votes", "notes"]
+        assert [m.name for m in merging.MOVERS] == ["votes", "comments", "commitments", "notes"]
     finally:
         merging.MOVERS[:] = saved
 

@@ -52,7 +52,8 @@ def test_report_in_the_workshops_language_with_charts(client, played):
     ):
         assert expected in text, expected
     assert page.count("<svg") >= 5  # group chart, one split bar per result, roles chart
-    assert "Consensus" not in text and "Historique des fusions" not in text
+    # issue 6 measures consensus and keeps the merge history: both sections are there
+    assert "Consensus" in text and "Historique des fusions" in text
     # the strict CSP holds: no inline script or style attribute, only this server's files
     assert "<script>" not in page and "style=" not in page
     for link in re.findall(r'(?:src|href)="([^"]+)"', page):

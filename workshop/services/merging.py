@@ -378,3 +378,7 @@ def merge_history(session: Session, workshop: Workshop) -> dict[int, list[int]]:
     ):
         merged[target_id].append(source_id)
     return merged
+
+
+# Comments and commitments (issue 7) follow merges; registered here so that every merge has them.
+from . import merge_movers  # noqa: E402, F401

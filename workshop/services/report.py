@@ -9,26 +9,44 @@ from ..models import Activity, ActivityStatus, Comment, Commitment, Vote, Worksh
 from .activities import list_activities
 from .comments import list_comments
 from .commitments import ROLE_ORDER, list_commitments, organisation_key
+from .merging import list_merges
 from .participants import count_by_group, list_participants
 from .results import compute_results
 from .workplan import retained_ids, workplan_issues, workplan_rows
 
 
 def consensus_by_activity(session: Session, workshop: Workshop) -> dict[int, dict] | None:
-    """Consensus per activity id, `{"score": 0..1, "label": str}`, or None when not measured.
+    """Consensus per activity id, `{"score": 0..1, "label": str}` (issue 6's measure).
 
-    The report shows a consensus column only when this returns a dict. The consensus
-    measure belongs to the similarity/consensus feature (issue 6): plug it in here.
+    `label` is the score with its rank, e.g. "0.62 (#2)"; definitions in docs/consensus.md.
     """
-    return None
+    results = compute_results(session, workshop)
+    return {
+        r["activity_id"]: {
+            "score": r["consensus"],
+            "label": f"{r['consensus']:.2f} (#{r['consensus_rank']})",
+        }
+        for r in results["activities"]
+        if r.get("consensus") is not None
+    }
 
 
 def merge_history(session: Session, workshop: Workshop) -> list[dict] | None:
-    """Merges of activities, `[{"at", "kept_title", "merged_titles": [...]}]`, or None.
-
-    The report shows a merge history section only when this returns a list (issue 6).
-    """
-    return None
+    """Standing merges of activities, `[{"at", "kept_title", "merged_titles": [...]}]`."""
+    titles = {
+        activity_id: title
+        for activity_id, title in session.execute(
+            select(Activity.id, Activity.title).where(Activity.workshop_id == workshop.id)
+        )
+    }
+    return [
+        {
+            "at": merge.created_at.replace(microsecond=0).isoformat(sep=" "),
+            "kept_title": titles.get(merge.target_id, ""),
+            "merged_titles": [titles.get(s.activity_id, "") for s in merge.sources],
+        }
+        for merge in list_merges(session, workshop)
+    ]
 
 
 def _voters_by_participant(session: Session, workshop: Workshop) -> set[int]:

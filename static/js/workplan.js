@@ -222,10 +222,23 @@
     var openBox = el("input", { type: "checkbox", id: "commitments-open" });
     var phaseHint = el("small", { className: "hint", text: t.commitments_phase_hint });
     var showBox = el("input", { type: "checkbox", id: "show-workplan" });
+    // A snapshot that left before this click must not undo it: while a toggle's change is on
+    // its way, snapshots leave that box alone (the next one after the answer sets it).
+    var pending = { open: 0, show: 0 };
     openBox.addEventListener("change", function () {
-      patch({ commitments_open: openBox.checked }).then(function (r) { if (!r.ok) openBox.checked = !openBox.checked; });
+      pending.open += 1;
+      patch({ commitments_open: openBox.checked }).then(function (r) {
+        pending.open -= 1;
+        if (!r.ok) openBox.checked = !openBox.checked;
+      });
     });
-    showBox.addEventListener("change", function () { patch({ show_workplan: showBox.checked }); });
+    showBox.addEventListener("change", function () {
+      pending.show += 1;
+      patch({ show_workplan: showBox.checked }).then(function (r) {
+        pending.show -= 1;
+        if (!r.ok) showBox.checked = !showBox.checked;
+      });
+    });
 
     var count = el("input", { type: "number", id: "retain-count", min: "1", max: "200", value: "10", inputmode: "numeric", className: "narrow-input" });
     var ranking = el("select", { id: "retain-ranking" });
@@ -443,10 +456,10 @@
     A.extend.consoleRender.push(function (snapshot) {
       state = snapshot;
       var possible = state.phase === "voting" || state.phase === "closed";
-      openBox.checked = !!state.commitments_open;
+      if (!pending.open) openBox.checked = !!state.commitments_open;
       openBox.disabled = !possible && !state.commitments_open;
       phaseHint.hidden = possible;
-      showBox.checked = !!state.show_workplan;
+      if (!pending.show) showBox.checked = !!state.show_workplan;
       options(ranking, state.workplan.rankings.map(function (name) { return [name, (t.rankings && t.rankings[name]) || name]; }), false);
       var visible = state.activities.filter(function (a) { return a.status === "visible"; });
       visible.sort(function (a, b) { return (isRetained(state, b.id) ? 1 : 0) - (isRetained(state, a.id) ? 1 : 0) || a.id - b.id; });

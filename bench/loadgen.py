@@ -231,7 +231,8 @@ class Servers:
         with self.admin.begin() as conn:
             conn.execute(text(f"CREATE SCHEMA {schema}"))
         self.schema = schema
-        return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+        extra = "".join(f"%20-c{o.replace('=', '%3D')}" for o in self.args.pg_setting or [])
+        return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}{extra}"
 
     def wait_until_up(self, url: str, proc: subprocess.Popen) -> None:
         deadline = time.monotonic() + 30
@@ -688,6 +689,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=5400, help="first port of the started servers")
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
     parser.add_argument("--redis-url", help="default with --processes > 1: local Redis")
+    parser.add_argument(
+        "--pg-setting", action="append", help="a PostgreSQL setting for the servers' sessions, "
+        "e.g. synchronous_commit=off",
+    )  # fmt: skip
     parser.add_argument("--server", default="run.py", choices=["run.py", "gunicorn"])
     parser.add_argument("--async-mode", default="gevent", choices=["gevent", "threading"])
     parser.add_argument("--window", type=float, default=0.15, help="ATELIER_BROADCAST_WINDOW")

@@ -198,7 +198,8 @@ class Servers:
         }
         if args.processes > 1 or args.redis_url:
             env["REDIS_URL"] = args.redis_url or "redis://127.0.0.1:6379/0"
-            env["ATELIER_REDIS_CHANNEL"] = f"atelier-bench-{uuid.uuid4().hex[:12]}"
+            self.channel = f"atelier-bench-{uuid.uuid4().hex[:12]}"
+            env["ATELIER_REDIS_CHANNEL"] = self.channel
         for i in range(args.processes):
             port = args.port + i
             url = f"http://127.0.0.1:{port}"
@@ -257,6 +258,15 @@ class Servers:
                 proc.wait(15)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        channel = getattr(self, "channel", None)
+        if channel:  # the keys of this run only: never a flush
+            import redis
+
+            client = redis.Redis.from_url(self.args.redis_url or "redis://127.0.0.1:6379/0")
+            for key in client.scan_iter(match=f"{channel}:*"):
+                client.delete(key)
+            client.close()
+            self.channel = None
         if getattr(self, "schema", None):
             from sqlalchemy import text
 

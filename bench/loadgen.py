@@ -195,6 +195,10 @@ class Servers:
             "ATELIER_ASYNC_MODE": args.async_mode,
             "ATELIER_MAX_PARTICIPANTS": str(max(args.phones + 10, 2000)),
             "ATELIER_BROADCAST_WINDOW": str(args.window),
+            # every simulated phone comes from 127.0.0.1: a room's phones have addresses of
+            # their own, so the per-address join limit is off here (per-phone limits stay on)
+            "ATELIER_RATE_JOIN_ADDRESS": "off",
+            "ATELIER_RATE_PROPOSE_ADDRESS": "off",
         }
         if args.processes > 1 or args.redis_url:
             env["REDIS_URL"] = args.redis_url or "redis://127.0.0.1:6379/0"

@@ -84,9 +84,7 @@ def activities_table(db: Session, workshop: Workshop) -> Table:
     by_id = {r["activity_id"]: r for r in results["activities"]}
     merged_from = merge_history(db, workshop)
     groups = list(workshop.groups)
-    total_label = {"approval": _l("votes"), "dots": _l("points"), "score": _l("mean score")}[
-        workshop.voting_mode
-    ]
+    total_label = _total_label(workshop)
     headers = (
         [
             str(_l("rank")),

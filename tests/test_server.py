@@ -92,3 +92,61 @@ def test_refused_connection_without_credentials(tmp_path):
             stranger.connect(
                 server.url, auth={"code": "NOPE"}, transports=["websocket"], wait_timeout=5
             )
+
+
+def test_phones_voting_at_once_are_all_counted_and_refused_alone(tmp_path):
+    """Votes that arrive together are written in one batch under gevent (realtime/batching):
+    every phone gets its own ack, an over-budget vote among them is refused on its own."""
+    with running_server(tmp_path) as server:
+        base = server.url + "/api/workshops"
+        w = _post(base, {"title": "Atelier", "groups": ["Gouvernement", "Syndicats"]})
+        token = w["facilitator_token"]
+        activity = _post(f"{base}/{w['code']}/activities", {"title": "Former"}, token)
+        a = activity["activity_id"]
+        tokens = [
+            _post(
+                f"{base}/{w['code']}/participants", {"organisation": f"O{i}", "group": "Syndicats"}
+            )["participant_token"]
+            for i in range(12)
+        ]
+        _post(f"{base}/{w['code']}/phase", {"phase": "voting"}, token)
+        phones = []
+        for t in tokens:
+            phone = socketio.Client(reconnection=False)
+            phone.connect(
+                server.url, auth={"participant_token": t}, transports=["websocket"], wait_timeout=10
+            )
+            phones.append(phone)
+        acks = [None] * len(phones)
+        start = threading.Barrier(len(phones))
+
+        def vote(i, phone):
+            start.wait(10)
+            points = 9 if i == 5 else 2  # phone 5 asks more than the cap of 3
+            acks[i] = phone.call(
+                "cast_vote", {"activity_id": a, "points": points, "op_id": f"v{i}"}, timeout=15
+            )
+
+        threads = [threading.Thread(target=vote, args=(i, p)) for i, p in enumerate(phones)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(20)
+        try:
+            assert acks[5]["ok"] is False and acks[5]["error"] == "over_activity_cap", acks[5]
+            others = [ack for i, ack in enumerate(acks) if i != 5]
+            assert all(ack["ok"] is True and ack["left"] == 3 for ack in others), others
+            asked = urllib.request.Request(
+                f"{base}/{w['code']}/results", headers={"Authorization": f"Bearer {token}"}
+            )
+            with urllib.request.urlopen(asked, timeout=10) as response:
+                results = json.loads(response.read())
+            assert results["activities"][0]["total"] == 2 * 11
+        finally:
+            closing = [threading.Thread(target=p.disconnect) for p in phones]
+            for t in closing:
+                t.start()
+            for t in closing:
+                t.join(10)
+        log = (tmp_path / "server.log").read_text()
+        assert "Traceback" not in log, log[-3000:]

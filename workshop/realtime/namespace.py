@@ -32,6 +32,7 @@ from ..web.auth import (
     hit_limits,
     record_pin_failure,
 )
+from .batching import Combiner
 from .broadcast import room
 
 log = logging.getLogger(__name__)
@@ -48,40 +49,33 @@ RESYNC = "resync"  #: send this client a fresh snapshot after commit
 class WorkshopNamespace(Namespace):
     """Participants (auth: participant_token), big screens (code + screen_key), consoles."""
 
+    #: events written in batches when they arrive together (batching.py): a burst's votes
+    BATCHED = frozenset({"cast_vote"})
+
     def trigger_event(self, event, *args):
         if event in ("connect", "disconnect"):
             return super().trigger_event(event, *args)
         handler = getattr(self, "on_" + (event or ""), None) or partial(self._unknown, event)
-        return self.socketio._handle_event(
-            partial(self._run_action, handler), event, self.namespace, *args
-        )
+        if event in self.BATCHED:
+            run = partial(self._run_batched, handler)
+        else:
+            run = partial(self._run_action, handler)
+        return self.socketio._handle_event(run, event, self.namespace, *args)
 
     def _run_action(self, handler, data=None, *_extra):
         """One event = one transaction; domain errors become error acks; emits after commit."""
-        client = _clients.get(request.sid)
-        try:
-            if client is None:
-                raise DomainError("not_authenticated")
-            data = {} if data is None else data
-            if not isinstance(data, dict):
-                raise DomainError("bad_request")
-            with transaction() as db:
-                _still_allowed(db, client)
-                ack, effect = handler(db, client, data)
-        except DomainError as error:
-            return error_payload(error)
-        except Exception:
-            log.exception("socket event failed")
-            return {
-                "ok": False,
-                "error": "internal_error",
-                "message": error_message("internal_error"),
-            }
-        if effect == CHANGED:
-            current_app.extensions["atelier.broadcaster"].changed(client["workshop_id"])
-        elif effect == RESYNC:
-            _welcome(client)
-        return ack
+        return _act(data, partial(_in_transaction, handler, None))
+
+    def _run_batched(self, handler, data=None, *_extra):
+        """The same, with the events that arrive together written in one transaction."""
+
+        def run(client, data):
+            answer = _batches(handler).submit((client, data))
+            if isinstance(answer, BaseException):
+                raise answer  # turned into this client's ack, in its own language
+            return answer
+
+        return _act(data, run)
 
     def _unknown(self, event, db, client, data):
         raise DomainError("unknown_event")
@@ -189,6 +183,111 @@ class WorkshopNamespace(Namespace):
         return _participant_op(db, client, data, "withdraw_commitment", act)
 
 
+def _act(data, run) -> dict:
+    """Check who asks, `run(client, data)`, acknowledge; broadcast after the commit."""
+    client = _clients.get(request.sid)
+    try:
+        if client is None:
+            raise DomainError("not_authenticated")
+        data = {} if data is None else data
+        if not isinstance(data, dict):
+            raise DomainError("bad_request")
+        ack, effect = run(client, data)
+    except DomainError as error:
+        return error_payload(error)
+    except Exception:
+        log.exception("socket event failed")
+        return {
+            "ok": False,
+            "error": "internal_error",
+            "message": error_message("internal_error"),
+        }
+    if effect == CHANGED:
+        current_app.extensions["atelier.broadcaster"].changed(client["workshop_id"])
+    elif effect == RESYNC:
+        _welcome(client)
+    return ack
+
+
+def _in_transaction(handler, app, client: dict, data: dict):
+    with transaction(app) as db:
+        _still_allowed(db, client)
+        return handler(db, client, data)
+
+
+def _batches(handler) -> Combiner:
+    """This app's combiner for one batched handler."""
+    combiners = current_app.extensions.setdefault("atelier.batches", {})
+    name = handler.__name__
+    if name not in combiners:
+        app = current_app._get_current_object()
+        combiners[name] = Combiner(partial(write_together, app, handler))
+    return combiners[name]
+
+
+class _Refused(Exception):
+    """Item `index` of a batch was refused: the batch's transaction is rolled back."""
+
+    def __init__(self, index: int, error: DomainError) -> None:
+        self.index, self.error = index, error
+
+
+def write_together(app, handler, items: list[tuple[dict, dict]]) -> list:
+    """Run `handler` for each (client, data), all in one transaction.
+
+    The answer of each item is its (ack, effect), or the error to raise for it. The batch
+    commits only if every item went through, so a refused item can never leave half a
+    write behind (no savepoints: they cost two statements per item). On a refusal the
+    transaction is rolled back and the batch is split around the refused item: the items
+    before it again as a batch, the refused one alone in its own transaction (exactly as
+    if it had come alone), the rest as a batch. Refusals are rare in a burst (the phone
+    shows the budget), so a batch is nearly always written once. Anything unexpected: each
+    item alone, so that one bad item cannot cost the others their vote.
+    """
+    answers: list = []
+    rest = items
+    while rest:
+        if len(rest) == 1:
+            answers.append(_alone(app, handler, rest[0]))
+            break
+        try:
+            answers += _write_batch(app, handler, rest)
+            break
+        except _Refused as refused:
+            i = refused.index
+            answers += write_together(app, handler, rest[:i])  # went through once already
+            answers.append(_alone(app, handler, rest[i]))
+            rest = rest[i + 1 :]
+        except Exception:
+            log.exception("a batch of %d events failed; each is run again alone", len(rest))
+            answers += [_alone(app, handler, item) for item in rest]
+            break
+    return answers
+
+
+def _write_batch(app, handler, items: list[tuple[dict, dict]]) -> list:
+    """Every item in one transaction, or _Refused (rolled back) at the first refusal."""
+    with transaction(app) as db:
+        _preload(db, [client for client, _data in items])
+        answers = []
+        for index, (client, data) in enumerate(items):
+            try:
+                _still_allowed(db, client)
+                answers.append(handler(db, client, data))
+            except DomainError as error:
+                raise _Refused(index, error) from error
+    return answers
+
+
+def _alone(app, handler, item: tuple[dict, dict]):
+    """One item in a transaction of its own: its (ack, effect), or the error it raised."""
+    client, data = item
+    try:
+        return _in_transaction(handler, app, client, data)
+    except Exception as error:
+        return error
+
+
 def _identify(db: Session, auth: dict) -> dict | None:
     """Who connects: a big screen (screen_key), a console, or a phone; None refuses."""
     code = auth.get("code")
@@ -269,7 +368,24 @@ _PARTICIPANT_AND_WORKSHOP = (
 )
 
 
+_PARTICIPANTS_AND_WORKSHOPS = (
+    select(Participant, Workshop)
+    .join(Workshop, Workshop.id == Participant.workshop_id)
+    .where(Participant.id.in_(bindparam("participant_ids", expanding=True)))
+)
+
+
+def _preload(db: Session, clients: list[dict]) -> None:
+    """One query for the participants (and workshops) of a batch, instead of one each."""
+    ids = {c["participant_id"] for c in clients if c["participant_id"] is not None}
+    rows = db.execute(_PARTICIPANTS_AND_WORKSHOPS, {"participant_ids": sorted(ids)}).all()
+    db.info["preloaded"] = {p.id: (w, p) for p, w in rows}
+
+
 def _load(db: Session, client: dict):
+    preloaded = db.info.get("preloaded", {}).get(client["participant_id"])
+    if preloaded is not None and preloaded[0].id == client["workshop_id"]:
+        return preloaded
     row = db.execute(
         _PARTICIPANT_AND_WORKSHOP,
         {"participant_id": client["participant_id"], "workshop_id": client["workshop_id"]},

@@ -25,6 +25,7 @@ import platform
 import random
 import re
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -157,6 +158,76 @@ class Client:
                 await self.ws.close()
         if self.reader is not None:
             self.reader.cancel()
+
+
+class ScreenWatcher:
+    """The big screen, in a process of its own.
+
+    A big screen is another device: its snapshots must not wait behind the thousand
+    simulated phones' messages in this process's event loop (they arrive together, every
+    phones window), or the figure would measure the load generator. The child stamps each
+    `results` on arrival (CLOCK_MONOTONIC, the same clock in every process of the machine)
+    and writes one line per snapshot: arrival, version, total.
+    """
+
+    def __init__(self, base: str, auth: dict):
+        self.base, self.auth = base, auth
+        self.seen: list[tuple[float, int, int]] = []  # (arrival, version, total)
+        self.proc = None
+        self.reader = None
+
+    async def connect(self, timeout: float) -> None:
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable, __file__, "_screen", self.base, json.dumps(self.auth), str(timeout),
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        line = await asyncio.wait_for(self.proc.stdout.readline(), timeout + 5)
+        if line.strip() != b"connected":
+            raise ConnectionError(f"big screen did not connect: {line!r}")
+        self.reader = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        async for line in self.proc.stdout:
+            at, version, total = line.split()
+            self.seen.append((float(at), int(version), int(total)))
+
+    async def close(self) -> None:
+        if self.proc is None or self.proc.returncode is not None:
+            return
+        self.proc.stdin.close()
+        try:
+            await asyncio.wait_for(self.proc.wait(), 15)
+        except TimeoutError:
+            self.proc.kill()
+        if self.reader is not None:
+            await self.reader
+
+
+async def watch_screen(base: str, auth: dict, timeout: float) -> None:
+    """The child of ScreenWatcher: connect as a big screen, report snapshots until stdin ends."""
+    loop = asyncio.get_running_loop()
+    stdin = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stdin), sys.stdin)
+    async with aiohttp.ClientSession() as http:
+        screen = Client(http, base, auth, parse=True)
+        await screen.connect(timeout)
+        print("connected", flush=True)
+        done = 0
+        while True:
+            lines = [
+                f"{at} {r['version']} {sum(a['total'] for a in r['activities'])}\n"
+                for at, r in screen.parsed_results[done:]
+            ]
+            done += len(lines)
+            if lines:
+                sys.stdout.write("".join(lines))
+                sys.stdout.flush()
+            try:
+                if not await asyncio.wait_for(stdin.read(1), 0.02):
+                    break  # the parent closed our stdin: the run is over
+            except TimeoutError:
+                pass
+        await screen.close()
 
 
 # -- servers ------------------------------------------------------------------------------------
@@ -340,7 +411,7 @@ class Run:
         self.profiler = None
         if self.args.py_spy and self.servers.pids:
             self.profiler = subprocess.Popen(
-                ["py-spy", "record", "-p", str(self.servers.pids[0]), "-s", "-f", "raw",
+                [shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy"), "record", "-p", str(self.servers.pids[0]), "-s", "-f", "raw",
                  "-r", "200", "-o", self.args.py_spy,
                  *(["--idle"] if self.args.py_spy_idle else [])],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -350,6 +421,14 @@ class Run:
         if getattr(self, "profiler", None) is not None:
             self.profiler.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
             self.profiler.wait(30)
+
+    async def loop_lag(self, lags: list[float]) -> None:
+        """How late this process's event loop wakes up: the delay its own work adds to every
+        acknowledgement and phone message it timestamps."""
+        while True:
+            start = time.monotonic()
+            await asyncio.sleep(0.01)
+            lags.append(time.monotonic() - start - 0.01)
 
     async def sample_load(self) -> None:
         while True:
@@ -431,12 +510,10 @@ class Run:
         done = await asyncio.gather(*(one(i, t) for i, t in enumerate(tokens)))
         return [p for p, _ in done], [t for _, t in done]
 
-    async def connect_screen(self) -> Client:
-        screen = Client(
-            self.http,
+    async def connect_screen(self) -> ScreenWatcher:
+        screen = ScreenWatcher(
             self.servers.urls[-1],  # with several processes: not the one most phones share
             {"code": self.code, "screen_key": self.screen_key},
-            parse=True,
         )
         await screen.connect(self.args.op_timeout)
         return screen
@@ -504,6 +581,8 @@ class Run:
         self.profile_start()
         cpu0 = self.servers.sample()["cpu_s"]
         own0 = time.process_time()
+        lags: list[float] = []
+        lag_task = asyncio.create_task(self.loop_lag(lags))
         start = time.monotonic()
         tasks = []
         for offset, i, activity, points in schedule:
@@ -522,11 +601,12 @@ class Run:
         deadline = time.monotonic() + self.args.fanout_timeout
         while time.monotonic() < deadline:
             if all(p.results and p.results[-1][1] >= final for p in phones) and (
-                screen.parsed_results and screen.parsed_results[-1][1]["version"] >= final
+                screen.seen and screen.seen[-1][1] >= final
             ):
                 break
             await asyncio.sleep(0.05)
         await asyncio.sleep(0.2)
+        lag_task.cancel()
         cpu1 = self.servers.sample()["cpu_s"]
         own1, until = time.process_time(), time.monotonic()
         self.profile_stop()
@@ -536,9 +616,9 @@ class Run:
         # PostgreSQL commit them one by one, each bumping the version by 1), so it is in the
         # first screen snapshot whose version is at least v0 + k.
         screen_seen = []  # (time, version), versions going up
-        for at, results in screen.parsed_results:
-            if not screen_seen or results["version"] > screen_seen[-1][1]:
-                screen_seen.append((at, results["version"]))
+        for at, version, _total in screen.seen:
+            if not screen_seen or version > screen_seen[-1][1]:
+                screen_seen.append((at, version))
         to_screen, missing_on_screen = [], 0
         j = 0
         for k, o in enumerate(sorted(ok, key=lambda o: o["acked"]), start=1):
@@ -569,7 +649,7 @@ class Run:
             "version_on_server": server_version,
             "ack": summary_ms([o["acked"] - o["sent"] for o in ok]),
             "vote_to_screen": {**summary_ms(to_screen), "never_seen": missing_on_screen},
-            "screen_snapshots": len(screen.parsed_results),
+            "screen_snapshots": len(screen.seen),
             "fanout_to_phones_after_last_vote": {
                 **summary_ms(fanout),
                 "phones_without_final": behind,
@@ -578,10 +658,12 @@ class Run:
             "server_cpu_pct_of_one_core": round(100 * (cpu1 - cpu0) / (until - start)),
             # the phones are simulated in one process: if this nears 100, it is what limits
             "loadgen_cpu_pct_of_one_core": round(100 * (own1 - own0) / (until - start)),
+            # the phones' event loop waking late: added to their ack and fan-out figures
+            # (not to vote_to_screen: the big screen has a process of its own)
+            "loadgen_loop_lag": summary_ms(lags),
         }
-        if screen.parsed_results:
-            last = screen.parsed_results[-1][1]
-            self.report["votes"]["screen_final_total"] = sum(a["total"] for a in last["activities"])
+        if screen.seen:
+            self.report["votes"]["screen_final_total"] = screen.seen[-1][2]
         status, results = await self.api(
             "GET", f"/api/workshops/{self.code}/results", token=self.token
         )
@@ -653,7 +735,7 @@ class Run:
             "join_http": summary_ms([o["join"] for o in outcomes if o["joined"]]),
             "socket_connect": summary_ms([o["connect"] for o in connected]),
             "participants_on_server": state.get("participants"),
-            "screen_snapshots": len(screen.parsed_results),
+            "screen_snapshots": len(screen.seen),
             "server_cpu_s": round(cpu1 - cpu0, 2),
         }
         await self.close([o["phone"] for o in connected] + [screen])
@@ -728,6 +810,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> dict:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["_screen"]:  # the big screen's own process (ScreenWatcher)
+        asyncio.run(watch_screen(argv[1], json.loads(argv[2]), float(argv[3])))
+        return {}
     args = parse_args(argv)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # thousands of sockets, both ends
@@ -735,9 +821,7 @@ def main(argv: list[str] | None = None) -> dict:
         servers = Servers(args, Path(tmp))
         servers.start()
         run = Run(args, servers)
-        run.report["command"] = "python bench/loadgen.py " + " ".join(
-            sys.argv[1:] if argv is None else argv
-        )  # noqa: E501
+        run.report["command"] = "python bench/loadgen.py " + " ".join(argv)
         run.report["label"] = args.label
         run.report["machine"] = machine()
         run.report["server"] = {

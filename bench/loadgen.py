@@ -40,6 +40,7 @@ import aiohttp
 import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
+PY_SPY = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")  # venv not on PATH
 VERSION = re.compile(r'"version":\s*(\d+)')
 GROUPS = [
     "Gouvernement",
@@ -411,7 +412,7 @@ class Run:
         self.profiler = None
         if self.args.py_spy and self.servers.pids:
             self.profiler = subprocess.Popen(
-                [shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy"), "record", "-p", str(self.servers.pids[0]), "-s", "-f", "raw",
+                [PY_SPY, "record", "-p", str(self.servers.pids[0]), "-s", "-f", "raw",
                  "-r", "200", "-o", self.args.py_spy,
                  *(["--idle"] if self.args.py_spy_idle else [])],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -98,6 +98,7 @@ def main() -> None:
             for _ in range(reads):
                 read_snapshot(app, wid)
             snapshot_us = (time.process_time() - start) / reads * 1e6
+        event_calls = _socket_event_calls(app)
         app.extensions["atelier.engine"].dispose()
     report = {
         "votes": args.votes,
@@ -105,6 +106,8 @@ def main() -> None:
         "sql_statements_per_vote": per_vote_statements,
         "python_calls_per_vote": round(calls),
         "cpu_us_per_snapshot_read": round(snapshot_us),
+        # the whole event through the Socket.IO layer (the test client, one at a time)
+        "python_calls_per_socket_event": event_calls,
         "database": (args.database_url or "sqlite").split(":")[0],
         "loadavg": [round(x, 2) for x in os.getloadavg()],
         "nproc": os.cpu_count(),
@@ -112,6 +115,34 @@ def main() -> None:
     print(json.dumps(report))
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
+
+
+def _socket_event_calls(app, phones: int = 60, events: int = 180) -> int:
+    """Python calls per `cast_vote` event sent through Socket.IO (Flask-SocketIO's test
+    client): the handler plus what surrounds it (dispatch, context, batching, ack)."""
+    from workshop.extensions import socketio
+
+    with transaction(app) as db:
+        workshop = create_workshop(db, title="Banc 2", groups=["G"], voting={"mode": "dots"})[0]
+        tokens = [
+            join_workshop(db, workshop, name="", organisation="O", group="G")[1]
+            for _ in range(phones)
+        ]
+        set_phase(db, workshop, "voting")
+        targets = [add_activity(db, workshop, title=f"B{i}").id for i in range(3)]
+    clients = [socketio.test_client(app, auth={"participant_token": t}) for t in tokens]
+    profiler = cProfile.Profile()
+    for j in range(events):
+        sio = clients[j % phones]
+        data = {"activity_id": targets[j % 3], "points": 1, "op_id": uuid.uuid4().hex}
+        if j == phones:  # the first round warms the caches up
+            profiler.enable()
+        ack = sio.emit("cast_vote", data, callback=True)
+        assert ack["ok"], ack
+    profiler.disable()
+    for sio in clients:
+        sio.disconnect()
+    return round(pstats.Stats(profiler).total_calls / (events - phones))
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from workshop import create_app  # noqa: E402
 from workshop.accesslog import redacting_handler  # noqa: E402
 from workshop.db import transaction  # noqa: E402
 from workshop.extensions import socketio  # noqa: E402
+from workshop.gctuning import parse_thresholds, tune_for_server  # noqa: E402
 from workshop.services.demo import create_demo_workshop  # noqa: E402
 from workshop.services.workshops import list_workshops  # noqa: E402
 
@@ -60,6 +61,7 @@ def main(argv: list[str] | None = None) -> None:
             host = lan_address() or "127.0.0.1"
         config["PUBLIC_URL"] = f"http://{host}:{args.port}"
     app = create_app(config)
+    tune_for_server(parse_thresholds(os.environ.get("ATELIER_GC_THRESHOLDS")))
     base = app.config["PUBLIC_URL"]
 
     demo_link = None

@@ -4,6 +4,10 @@ gunicorn's gevent worker patches the standard library before it imports this mod
 See deploy/README.md.
 """
 
+import os
+
 from workshop import create_app
+from workshop.gctuning import parse_thresholds, tune_for_server
 
 app = create_app()
+tune_for_server(parse_thresholds(os.environ.get("ATELIER_GC_THRESHOLDS")))

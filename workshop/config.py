@@ -42,6 +42,8 @@ def load_config(instance_path: Path) -> dict:
         #: seconds between two snapshots to a room of phones (the costly audience): the big
         #: screen follows a burst every BROADCAST_WINDOW, phones at most once per this
         "PHONES_WINDOW": _float("ATELIER_PHONES_WINDOW", 0.5),
+        #: seconds the first vote of a batch waits for others to write them together
+        "BATCH_WAIT": _float("ATELIER_BATCH_WAIT", 0.0),
         "MAX_CONTENT_LENGTH": _int("ATELIER_MAX_REQUEST_BYTES", 1024 * 1024),
         "MAX_PARTICIPANTS": _int("ATELIER_MAX_PARTICIPANTS", 2000),
         #: origins allowed to open a Socket.IO connection besides the page's own (comma list)

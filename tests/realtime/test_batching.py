@@ -240,3 +240,19 @@ def room_of_phones(client, make_workshop, join, socket_client):
     phones = [socket_client({"participant_token": t}) for t in tokens]
     assert all(p.is_connected() for p in phones)
     return client, w, a, phones
+
+
+def test_with_a_wait_the_first_vote_gathers_those_arriving_meanwhile():
+    batches = []
+
+    def write(items):
+        batches.append(list(items))
+        return [None for _ in items]
+
+    combiner = Combiner(write, wait=1.0)
+    threads = [threading.Thread(target=combiner.submit, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(5)
+    assert len(batches) == 1 and sorted(batches[0]) == [0, 1, 2, 3]

@@ -43,9 +43,12 @@ class Combiner:
     anyway, every item of the batch raises that error.
     """
 
-    def __init__(self, write: Callable[[list[Any]], list[Any]], limit: int = 500) -> None:
+    def __init__(
+        self, write: Callable[[list[Any]], list[Any]], limit: int = 500, wait: float = 0.0
+    ) -> None:
         self.write = write
         self.limit = limit
+        self.wait = wait
         self._lock = threading.Lock()
         self._pending: list[_Entry] = []
         self._busy = False
@@ -60,7 +63,7 @@ class Combiner:
             entry.done.wait()
             if not entry.lead:
                 return self._answer(entry)
-        time.sleep(0)  # every event that is ready to run joins this batch first
+        time.sleep(self.wait)  # every event that is ready to run joins this batch first
         with self._lock:
             batch, self._pending = self._pending[: self.limit], self._pending[self.limit :]
         try:

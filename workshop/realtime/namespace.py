@@ -241,7 +241,8 @@ def _batches(handler) -> Combiner:
     name = handler.__name__
     if name not in combiners:
         app = current_app._get_current_object()
-        combiners[name] = Combiner(partial(write_together, app, handler))
+        wait = float(app.config.get("BATCH_WAIT") or 0)
+        combiners[name] = Combiner(partial(write_together, app, handler), wait=wait)
     return combiners[name]
 
 

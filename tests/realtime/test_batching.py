@@ -111,7 +111,14 @@ def _commits(app):
 def test_a_batch_of_votes_is_one_transaction_with_each_phones_own_ack(app, client, batch_room):
     w, (a, b), (p1, p2, p3) = batch_room
     handler = WorkshopNamespace("/").on_cast_vote
+    version = client.get(f"/api/workshops/{w['code']}").get_json()["version"]
     commits = _commits(app)
+    statements = []
+    event.listen(
+        app.extensions["atelier.engine"],
+        "before_cursor_execute",
+        lambda conn, cursor, sql, *args: statements.append(sql),
+    )
     items = [
         (p1, {"activity_id": a, "points": 3, "op_id": "o-1"}),
         (p2, {"activity_id": a, "points": 1, "op_id": "o-2"}),
@@ -119,7 +126,12 @@ def test_a_batch_of_votes_is_one_transaction_with_each_phones_own_ack(app, clien
         (p1, {"activity_id": b, "points": 2, "op_id": "o-4"}),
     ]
     answers = write_together(app, handler, items)
+    batch = list(statements)  # those of the batch
     assert commits[0] == 1
+    # every vote counts in the version, written once, as the last statement before the commit
+    assert client.get(f"/api/workshops/{w['code']}").get_json()["version"] == version + 4
+    bumps = [i for i, sql in enumerate(batch) if sql.startswith("UPDATE workshops")]
+    assert len(bumps) == 1 and bumps[0] == len(batch) - 1, batch
     acks = [ack for ack, _effect in answers]
     assert all(ack["ok"] for ack in acks)
     # each ack is that phone's own state after its vote, in order

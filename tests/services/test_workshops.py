@@ -21,6 +21,7 @@ from workshop.services.tokens import CODE_ALPHABET, hash_token
 from workshop.services.voting import cast_vote
 from workshop.services.workshops import (
     TRANSITIONS,
+    bump_version,
     check_facilitator_token,
     check_screen_key,
     create_workshop,
@@ -29,6 +30,7 @@ from workshop.services.workshops import (
     parse_voting_rule,
     set_phase,
     update_settings,
+    versions_bumped_at_end,
 )
 
 GROUPS = ["Gouvernement", "Employeurs", "Travailleurs"]
@@ -369,3 +371,24 @@ def test_delete_workshop_removes_everything_of_it_and_nothing_else(db):
     assert _counts(db, doomed_id) == dict.fromkeys(expected, 0)
     assert _counts(db, kept_id) == expected
     assert db.scalar(select(func.count(Vote.id))) == 6
+
+
+def test_versions_bumped_at_end_count_every_change_and_write_nothing_on_failure(db):
+    workshop, _ = make(db)
+    before = workshop.version
+    with versions_bumped_at_end(db):
+        bump_version(db, workshop)
+        bump_version(db, workshop)
+    db.commit()
+    db.expire_all()
+    assert db.get(Workshop, workshop.id).version == before + 2
+    with pytest.raises(RuntimeError), versions_bumped_at_end(db):
+        bump_version(db, workshop)
+        raise RuntimeError("refused")
+    db.commit()  # what was written before the failure, if anything, would now be kept
+    db.expire_all()
+    assert db.get(Workshop, workshop.id).version == before + 2
+    bump_version(db, workshop)  # outside the block: written at once, as always
+    db.commit()
+    db.expire_all()
+    assert db.get(Workshop, workshop.id).version == before + 3

@@ -23,7 +23,7 @@ from ..services.operations import perform_once
 from ..services.participants import participant_by_token
 from ..services.text import clean_op_id
 from ..services.tokens import normalise_code
-from ..services.workshops import check_screen_key, get_workshop
+from ..services.workshops import check_screen_key, get_workshop, versions_bumped_at_end
 from ..web.auth import (
     PARTICIPANT_COOKIE,
     PinRefused,
@@ -288,7 +288,7 @@ def write_together(app, handler, items: list[tuple[dict, dict]]) -> list:
 
 def _write_batch(app, handler, items: list[tuple[dict, dict]]) -> list:
     """Every item in one transaction, or _Refused (rolled back) at the first refusal."""
-    with transaction(app) as db:
+    with transaction(app) as db, versions_bumped_at_end(db):
         _preload(db, [client for client, _data in items])
         answers = []
         for index, (client, data) in enumerate(items):

@@ -1,6 +1,8 @@
 """Workshops: creation, phases and settings."""
 
 import hmac
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, delete, inspect, select
@@ -237,16 +239,43 @@ _WORKSHOPS = Workshop.__table__
 _BUMP = (
     _WORKSHOPS.update()
     .where(_WORKSHOPS.c.id == bindparam("workshop_id"))
-    .values(version=_WORKSHOPS.c.version + 1)
+    .values(version=_WORKSHOPS.c.version + bindparam("by"))
 )
+_DEFERRED = "deferred_versions"
 
 
 def bump_version(session: Session, workshop: Workshop) -> None:
-    """Increase the workshop's snapshot version in one statement (safe across processes)."""
-    session.execute(_BUMP, {"workshop_id": workshop.id})
+    """Increase the workshop's snapshot version in one statement (safe across processes).
+
+    Within `versions_bumped_at_end`, only counted here, and written once at its end.
+    """
+    deferred = session.info.get(_DEFERRED)
+    if deferred is not None:
+        deferred[workshop.id] = deferred.get(workshop.id, 0) + 1
+    else:
+        session.execute(_BUMP, {"workshop_id": workshop.id, "by": 1})
     loaded = inspect(workshop).dict
     if "version" in loaded:  # what synchronize_session="evaluate" did, without its cost
         set_committed_value(workshop, "version", loaded["version"] + 1)
+
+
+@contextmanager
+def versions_bumped_at_end(session: Session) -> Iterator[None]:
+    """Many changes in one transaction, one version update per workshop, as the last statement.
+
+    Every change still adds 1 to the version (a snapshot's version counts the changes), but
+    the workshop's row is written once, at the end: on PostgreSQL its lock, which every
+    other writer of the workshop waits for until the commit, is then held only for the
+    commit instead of for the whole batch. If the block raises, nothing is written.
+    """
+    session.info[_DEFERRED] = deferred = {}
+    try:
+        yield
+        session.info.pop(_DEFERRED, None)
+        for workshop_id, count in sorted(deferred.items()):
+            session.execute(_BUMP, {"workshop_id": workshop_id, "by": count})
+    finally:
+        session.info.pop(_DEFERRED, None)
 
 
 def list_workshops(session: Session) -> list[Workshop]:

@@ -80,12 +80,7 @@ class WorkshopNamespace(Namespace):
         with app.app_context():
             client = _clients.get(sid)
             try:
-                if client is None:
-                    raise DomainError("not_authenticated")
-                data = {} if data is None else data
-                if not isinstance(data, dict):
-                    raise DomainError("bad_request")
-                answer = _batches(handler).submit((client, data))
+                answer = _batches(handler).submit((client, _checked(client, data)))
                 if isinstance(answer, BaseException):
                     raise answer
                 ack, effect = answer
@@ -206,12 +201,7 @@ def _act(data, run) -> dict:
     """Check who asks, `run(client, data)`, acknowledge; broadcast after the commit."""
     client = _clients.get(request.sid)
     try:
-        if client is None:
-            raise DomainError("not_authenticated")
-        data = {} if data is None else data
-        if not isinstance(data, dict):
-            raise DomainError("bad_request")
-        ack, effect = run(client, data)
+        ack, effect = run(client, _checked(client, data))
     except Exception as error:
         return _refusal(error)
     if effect == CHANGED:
@@ -219,6 +209,16 @@ def _act(data, run) -> dict:
     elif effect == RESYNC:
         _welcome(client)
     return ack
+
+
+def _checked(client: dict | None, data) -> dict:
+    """The payload of an event from a connected client, or the refusal to send back."""
+    if client is None:
+        raise DomainError("not_authenticated")
+    data = {} if data is None else data
+    if not isinstance(data, dict):
+        raise DomainError("bad_request")
+    return data
 
 
 def _refusal(error: Exception) -> dict:

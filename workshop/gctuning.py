@@ -2,11 +2,10 @@
 
 Measured (docs/performance.md): with 1,000 phones connected, Python's default thresholds ran
 a full collection every ~5.5 s under 300 votes/s, each one pausing the whole gevent process
-for ~200 ms: the tail of every latency figure. What a collection scans is the objects that
-outlived two younger ones; a vote's objects die young. So: freeze what exists after start-up
-(imports, the app) out of every collection, collect the youngest generation less often, and
-run a full collection 10 times less often than Python's default. Cyclic garbage that reaches
-the oldest generation waits longer to be freed (a few hundred objects per collection seen).
+for ~200 ms. A vote's objects die young, so: freeze what exists after start-up (imports, the
+app) out of every collection, collect the youngest generation less often, and need ten
+times as many middle collections before a full one. Cyclic garbage that reaches the oldest
+generation waits longer to be freed (700-1,000 objects per full collection were seen).
 """
 
 import gc

@@ -249,8 +249,8 @@ def _batches(handler) -> Combiner:
 class _Refused(Exception):
     """Item `index` of a batch was refused: the batch's transaction is rolled back."""
 
-    def __init__(self, index: int, error: DomainError) -> None:
-        self.index, self.error = index, error
+    def __init__(self, index: int) -> None:
+        self.index = index
 
 
 def write_together(app, handler, items: list[tuple[dict, dict]]) -> list:
@@ -296,7 +296,7 @@ def _write_batch(app, handler, items: list[tuple[dict, dict]]) -> list:
                 _still_allowed(db, client)
                 answers.append(handler(db, client, data))
             except DomainError as error:
-                raise _Refused(index, error) from error
+                raise _Refused(index) from error
     return answers
 
 

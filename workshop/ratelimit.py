@@ -69,7 +69,6 @@ class DatabaseCounters:
             return self._incr(db, key, window, seconds, workshop_id)
 
     def _incr(self, db, key: str, window: int, seconds: int, workshop_id: int | None) -> int:
-        now = int(time.time())
         insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
         statement = (
             insert(RateCounter)
@@ -88,7 +87,8 @@ class DatabaseCounters:
         )
         count = db.scalar(statement)
         if random.random() < 0.02:  # now and then, forget windows that are over
-            db.execute(delete(RateCounter).where(RateCounter.expires_at < now))
+            # Over by the limiter's own clock: `window` starts at or before its "now".
+            db.execute(delete(RateCounter).where(RateCounter.expires_at < window))
         return count
 
     def get(self, key: str, window: int, session=None) -> int:

@@ -40,6 +40,8 @@ import aiohttp
 import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
+#: the server's default BROADCAST_WINDOW (workshop/config.py): the load generator measures it
+DEFAULT_WINDOW = 0.1
 PY_SPY = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")  # venv not on PATH
 VERSION = re.compile(r'"version":\s*(\d+)')
 GROUPS = [
@@ -795,7 +797,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )  # fmt: skip
     parser.add_argument("--server", default="run.py", choices=["run.py", "gunicorn"])
     parser.add_argument("--async-mode", default="gevent", choices=["gevent", "threading"])
-    parser.add_argument("--window", type=float, default=0.15, help="ATELIER_BROADCAST_WINDOW")
+    parser.add_argument(
+        "--window", type=float, default=DEFAULT_WINDOW, help="ATELIER_BROADCAST_WINDOW"
+    )
     parser.add_argument("--connect-concurrency", type=int, default=100)
     parser.add_argument("--op-timeout", type=float, default=30, help="seconds for one ack/connect")
     parser.add_argument("--fanout-timeout", type=float, default=15)

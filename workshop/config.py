@@ -37,8 +37,9 @@ def load_config(instance_path: Path) -> dict:
         "REDIS_CHANNEL": os.environ.get("ATELIER_REDIS_CHANNEL") or "atelier",
         "PUBLIC_URL": (os.environ.get("PUBLIC_URL") or "").rstrip("/") or None,
         "SOCKETIO_ASYNC_MODE": os.environ.get("ATELIER_ASYNC_MODE", "gevent"),
-        #: seconds between two snapshots of one room; the first one after a quiet spell goes at once
-        "BROADCAST_WINDOW": _float("ATELIER_BROADCAST_WINDOW", 0.15),
+        #: seconds between two snapshots to the screens and consoles of a workshop; the first
+        #: one after a quiet spell goes at once (docs/performance.md: why 0.1)
+        "BROADCAST_WINDOW": _float("ATELIER_BROADCAST_WINDOW", 0.1),
         #: seconds between two snapshots to a room of phones (the costly audience): the big
         #: screen follows a burst every BROADCAST_WINDOW, phones at most once per this
         "PHONES_WINDOW": _float("ATELIER_PHONES_WINDOW", 0.5),

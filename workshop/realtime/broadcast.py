@@ -75,7 +75,7 @@ def read_snapshot_key(app: Flask, workshop_id: int) -> tuple[int, int] | None:
 
 #: the window after a send lasts at least this many times as long as its emits took...
 STRETCH = 5
-#: ...but at most this many windows (1.2 s for 0.15 s): the room must still see votes move
+#: ...but at most this many windows (0.8 s for 0.1 s): the room must still see votes move
 STRETCH_LIMIT = 8
 
 

@@ -70,6 +70,8 @@ class Client:
     """
 
     _ack_ids = itertools.count(1)
+    #: permessage-deflate offered with this window (bits), as a browser does; 0: not offered
+    compress = 15
 
     def __init__(self, session: aiohttp.ClientSession, base: str, auth: dict, parse=False):
         self.session, self.base, self.auth, self.parse = session, base, auth, parse
@@ -87,7 +89,11 @@ class Client:
         start = time.monotonic()
         url = self.base.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket"
         self.ws = await self.session.ws_connect(
-            url, autoping=False, max_msg_size=0, timeout=aiohttp.ClientWSTimeout(ws_close=timeout)
+            url,
+            autoping=False,
+            max_msg_size=0,
+            compress=self.compress,
+            timeout=aiohttp.ClientWSTimeout(ws_close=timeout),
         )
         self.connected = asyncio.get_running_loop().create_future()
         self.reader = asyncio.create_task(self._read())
@@ -182,6 +188,7 @@ class ScreenWatcher:
     async def connect(self, timeout: float) -> None:
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable, __file__, "_screen", self.base, json.dumps(self.auth), str(timeout),
+            str(Client.compress),
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
         )  # fmt: skip
         line = await asyncio.wait_for(self.proc.stdout.readline(), timeout + 5)
@@ -800,6 +807,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--window", type=float, default=DEFAULT_WINDOW, help="ATELIER_BROADCAST_WINDOW"
     )
+    parser.add_argument(
+        "--ws-compress",
+        type=int,
+        default=15,
+        choices=[0, *range(9, 16)],
+        help="permessage-deflate window bits the phones offer (browsers offer it); 0: none",
+    )
     parser.add_argument("--connect-concurrency", type=int, default=100)
     parser.add_argument("--op-timeout", type=float, default=30, help="seconds for one ack/connect")
     parser.add_argument("--fanout-timeout", type=float, default=15)
@@ -820,9 +834,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> dict:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["_screen"]:  # the big screen's own process (ScreenWatcher)
+        Client.compress = int(argv[4])
         asyncio.run(watch_screen(argv[1], json.loads(argv[2]), float(argv[3])))
         return {}
     args = parse_args(argv)
+    Client.compress = args.ws_compress
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # thousands of sockets, both ends
     with tempfile.TemporaryDirectory(prefix="atelier-bench-") as tmp:
@@ -839,6 +855,7 @@ def main(argv: list[str] | None = None) -> dict:
             "database": "as started" if args.url else (args.database_url or "sqlite").split(":")[0],
             "redis": bool(args.redis_url or args.processes > 1),
             "window_s": args.window,
+            "ws_compress": args.ws_compress,
         }
         started = time.monotonic()
         try:

@@ -80,6 +80,9 @@ def create_app(config: dict | None = None) -> Flask:
         ping_interval=20,
         ping_timeout=30,
     )
+    from .realtime import deflate
+
+    deflate.install()  # compressed websockets that keep no zlib state between messages
 
     from .realtime.broadcast import Broadcaster
     from .realtime.namespace import WorkshopNamespace

@@ -617,7 +617,8 @@ class Run:
             await asyncio.sleep(0.05)
         await asyncio.sleep(0.2)
         lag_task.cancel()
-        cpu1 = self.servers.sample()["cpu_s"]
+        end = self.servers.sample()
+        cpu1 = end["cpu_s"]
         own1, until = time.process_time(), time.monotonic()
         self.profile_stop()
         server_version = await self.current_version()
@@ -666,6 +667,8 @@ class Run:
             },
             "server_cpu_s": round(cpu1 - cpu0, 2),
             "server_cpu_pct_of_one_core": round(100 * (cpu1 - cpu0) / (until - start)),
+            # after the votes: what the connections hold once they have sent and received
+            "server_rss_end_mb": round(end["rss_bytes"] / 2**20, 1),
             # the phones are simulated in one process: if this nears 100, it is what limits
             "loadgen_cpu_pct_of_one_core": round(100 * (own1 - own0) / (until - start)),
             # the phones' event loop waking late: added to their ack and fan-out figures

@@ -57,6 +57,10 @@ def load_config(instance_path: Path) -> dict:
         "RATE_PROPOSE_PARTICIPANT": os.environ.get("ATELIER_RATE_PROPOSE_PARTICIPANT", "10/60"),
         "RATE_PROPOSE_ADDRESS": os.environ.get("ATELIER_RATE_PROPOSE_ADDRESS", "120/60"),
         "RATE_PIN": os.environ.get("ATELIER_RATE_PIN", "5/900"),
+        #: socket events per second per participant (or screen/console socket), after a
+        #: burst of SOCKET_EVENT_BURST; 0 turns it off. Kept in each process.
+        "SOCKET_EVENT_RATE": _float("ATELIER_SOCKET_EVENT_RATE", 10),
+        "SOCKET_EVENT_BURST": _int("ATELIER_SOCKET_EVENT_BURST", 60),
         #: where the counters live: "database", or "redis" (the default when REDIS_URL is set)
         "RATE_LIMIT_STORE": os.environ.get("ATELIER_RATE_LIMIT_STORE") or None,
         "RATE_LIMIT_PREFIX": os.environ.get("ATELIER_RATE_LIMIT_PREFIX", "atelier:rl:"),

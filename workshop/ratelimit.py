@@ -7,6 +7,7 @@ SQLite a second transaction on the same thread would wait for the first).
 """
 
 import hashlib
+import math
 import random
 import time
 from dataclasses import dataclass
@@ -156,3 +157,42 @@ class RateLimiter:
         start, left = self._window(limit)
         if self.counters.get(key, start, session) >= limit.count:
             raise RateLimited(left)
+
+
+class EventBuckets:
+    """Token buckets for socket events, in this process: `burst` events at once, then
+    `rate` a second, per key (a participant, or a screen's or console's socket).
+
+    A phone's page sends one action at a time and waits for its ack, so it stays far below
+    the defaults even when it replays what it queued offline; a script that floods one
+    event after another is refused (`rate_limited`) before anything is read or written.
+    Kept in the process, not shared: a socket lives in one process, and nginx's `ip_hash`
+    sends a phone's connections to the same one (deploy/README.md).
+    """
+
+    #: past this many keys, the buckets that have refilled are forgotten
+    PRUNE_AT = 10_000
+
+    def __init__(self, rate: float, burst: int, clock=time.monotonic) -> None:
+        self.rate = float(rate)
+        self.burst = max(1, int(burst))
+        self.clock = clock
+        self._buckets: dict[str, tuple[float, float]] = {}  # key -> (tokens, when)
+
+    def take(self, key: str) -> None:
+        """Spend one event of `key`'s bucket; raise RateLimited when it is empty."""
+        if self.rate <= 0:
+            return
+        now = self.clock()
+        tokens, then = self._buckets.get(key, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - then) * self.rate)
+        if tokens < 1:
+            self._buckets[key] = (tokens, now)
+            raise RateLimited(math.ceil((1 - tokens) / self.rate))
+        if len(self._buckets) >= self.PRUNE_AT:
+            self._prune(now)
+        self._buckets[key] = (tokens - 1, now)
+
+    def _prune(self, now: float) -> None:
+        refilled = self.burst / self.rate
+        self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < refilled}

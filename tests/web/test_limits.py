@@ -315,5 +315,5 @@ def test_socket_refusals_never_drop_the_connection(app, client, proposing):
 
 def test_message_size_limit_closes_only_the_offender(app, proposing, client):
     """A socket message over 64 KiB is refused by Engine.IO (the test client skips it: checked
-    here on the server's setting, and end to end in tests/test_hostile_server.py)."""
+    here on the server's setting, and end to end in tests/test_integrity_server.py)."""
     assert socketio.server.eio.max_http_buffer_size == 64 * 1024

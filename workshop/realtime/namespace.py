@@ -38,7 +38,7 @@ from .broadcast import room
 log = logging.getLogger(__name__)
 
 #: what the server keeps per connected socket:
-#: sid -> {"workshop_id", "audience", "participant_id", "room", "grant" (consoles)}
+#: sid -> {"workshop_id", "audience", "participant_id", "room", "bucket", "grant" (consoles)}
 _clients: dict[str, dict] = {}
 
 
@@ -110,6 +110,9 @@ class WorkshopNamespace(Namespace):
             return False
         if client is None:
             return False  # refused: the client sees a connect_error
+        # a participant's sockets share one bucket of events; other sockets have their own
+        pid = client["participant_id"]
+        client["bucket"] = f"p{pid}" if pid is not None else f"s{request.sid}"
         _clients[request.sid] = client
         join_room(room(client["workshop_id"], client["room"]))
         _welcome(client)
@@ -215,6 +218,7 @@ def _checked(client: dict | None, data) -> dict:
     """The payload of an event from a connected client, or the refusal to send back."""
     if client is None:
         raise DomainError("not_authenticated")
+    current_app.extensions["atelier.event_buckets"].take(client["bucket"])
     data = {} if data is None else data
     if not isinstance(data, dict):
         raise DomainError("bad_request")

@@ -1,9 +1,11 @@
 """Fresh app and database per test; factories for workshops and participants."""
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -193,3 +195,43 @@ def redis_prefix(redis_url):
     """A Socket.IO channel and key prefix of its own on the real Redis (see redis_url)."""
     _url, prefix = redis_url
     return prefix
+
+
+# -- the one headless Chromium of the session (tests/e2e, tests/browser) ---------------------
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _browser_missing(reason: str):
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"browser tests cannot run under CI=true: {reason}")
+    pytest.skip(f"BROWSER TESTS SKIPPED: {reason}")
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    """Playwright's sync API, once per session: it cannot run two instances in one thread."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _browser_missing("playwright is not installed (pip install -r requirements-dev.txt)")
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        _browser_missing(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set CHROMIUM)")
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance):
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()

@@ -5,10 +5,7 @@ Skips with a loud reason when Chromium or Playwright is missing, unless CI=true 
 """
 
 import json
-import os
-import shutil
 import urllib.request
-from pathlib import Path
 
 import pytest
 
@@ -16,42 +13,10 @@ from tests.serverproc import running_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TIMEOUT = 15_000
 
 
-def _unavailable(reason: str):
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"browser test cannot run in CI: {reason}")
-    pytest.skip(f"BROWSER TEST SKIPPED: {reason}")
-
-
-@pytest.fixture(scope="module")
-def playwright():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed (pip install -r requirements-dev.txt)")
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        _unavailable(f"no Chromium at {CHROMIUM} (set CHROMIUM=/path/to/chromium)")
-    with sync_playwright() as p:
-        yield p
-
-
-@pytest.fixture(scope="module")
-def browser(playwright):
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-    yield browser
-    browser.close()
+# `browser` is the session's one Chromium (tests/conftest.py).
 
 
 def post(url, body=None, token=None, method="POST"):

@@ -1,13 +1,12 @@
 """Real headless Chromium (Debian's) against `python run.py` on 127.0.0.1.
 
-One browser and one server for the whole session; each test makes its own workshop and its
-own browser contexts (a context is a phone, a big screen or a console: its own cookies).
+One browser (`browser`, in tests/conftest.py) and one server for the whole session; each
+test makes its own workshop and its own browser contexts (a context is a phone, a big screen
+or a console: its own cookies).
 Without Chromium the tests skip loudly on a laptop and FAIL under CI=true.
 """
 
 import json
-import os
-import shutil
 import urllib.request
 from pathlib import Path
 
@@ -15,47 +14,12 @@ import pytest
 
 from tests.serverproc import ServerProcess
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ROOT = Path(__file__).resolve().parent.parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 AXE = ROOT / "static" / "vendor" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
 SCREEN = {"width": 1920, "height": 1080}
 LOCALES = {"fr": "fr-FR", "ar": "ar-MA", "en": "en-GB"}
-
-
-def _missing(reason: str):
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"browser tests cannot run under CI=true: {reason}")
-    pytest.skip(f"BROWSER TESTS SKIPPED: {reason}")
-
-
-@pytest.fixture(scope="session")
-def playwright_instance():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("playwright is not installed (pip install -r requirements-dev.txt)")
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        _missing(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-    with sync_playwright() as p:
-        yield p
-
-
-@pytest.fixture(scope="session")
-def browser(playwright_instance):
-    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()
 
 
 @pytest.fixture(scope="session")

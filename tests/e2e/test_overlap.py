@@ -2,9 +2,7 @@
 console, what the phone is told, and the group split on the big screen."""
 
 import json
-import os
 import re
-import shutil
 import urllib.request
 
 import pytest
@@ -13,36 +11,11 @@ from tests.serverproc import running_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 
 def expect(locator):
     from playwright.sync_api import expect as _expect
 
     return _expect(locator)
-
-
-def _need_browser():
-    missing = None
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing = "playwright is not installed"
-    if missing is None and not shutil.which(CHROMIUM):
-        missing = f"{CHROMIUM} is missing"
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser test cannot run in CI: {missing}")
-        pytest.skip(f"BROWSER TEST SKIPPED: {missing}")
 
 
 def call(method, url, body=None, token=None):
@@ -59,7 +32,7 @@ def call(method, url, body=None, token=None):
         return json.loads(response.read())
 
 
-# `browser` is the session's one Chromium (tests/e2e/conftest.py).
+# `browser` is the session's one Chromium (tests/conftest.py).
 
 
 def phone_page(browser, server, code, token):

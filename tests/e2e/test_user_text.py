@@ -11,17 +11,6 @@ from tests.serverproc import ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 #: each sets window.__xss or opens a dialog if it ever runs; each fits in 80 characters
 PAYLOADS = [
     "<script>window.__xss=1</script>",
@@ -39,7 +28,7 @@ PAYLOADS = [
 ]
 
 
-# `browser` is the session's one Chromium (tests/e2e/conftest.py): Playwright's sync API
+# `browser` is the session's one Chromium (tests/conftest.py): Playwright's sync API
 # cannot run two instances in one thread.
 
 

@@ -21,18 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.serverproc import ServerProcess  # noqa: E402
+from tests.serverproc import CHROMIUM, CHROMIUM_ARGS, ServerProcess  # noqa: E402
 
 BUDGET = 150 * 1024
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DESCRIPTION = (
     "Étude conjointe avec le HCP et les fédérations professionnelles, actualisée chaque année, "
     "pour orienter l'offre de formation vers les métiers qui recrutent."
@@ -133,7 +124,7 @@ def main() -> None:
         try:
             code, token = prepare(server.url, args.activities)
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 result = measure(browser, server.url, code, token)
                 browser.close()
         finally:

@@ -19,17 +19,7 @@ import socketio
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.serverproc import running_server  # noqa: E402
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.serverproc import CHROMIUM, CHROMIUM_ARGS, running_server  # noqa: E402
 
 GROUPS = {
     "Gouvernement": 14,
@@ -130,7 +120,7 @@ def shoot(out: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp, running_server(Path(tmp)) as server:
         w = stage(server.url)
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1920, "height": 1080})
             page.goto(w["screen_url"] + "?lang=fr")
             page.wait_for_selector("#results .consensus .share-fill", timeout=15000)

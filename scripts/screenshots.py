@@ -12,16 +12,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.serverproc import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 
 def main(demo_path: str, out_dir: str) -> None:
@@ -31,7 +24,7 @@ def main(demo_path: str, out_dir: str) -> None:
     code = demo["code"]
     base = demo["join_url"].rsplit("/j/", 1)[0]
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
         console = browser.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000})
         page = console.new_page()

@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from tests.serverproc import CHROMIUM, CHROMIUM_ARGS
 from workshop import create_app
 from workshop.db import make_engine
 from workshop.extensions import socketio
@@ -198,17 +199,6 @@ def redis_prefix(redis_url):
 
 
 # -- the one headless Chromium of the session (tests/e2e, tests/browser) ---------------------
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def _browser_missing(reason: str):

@@ -1,4 +1,5 @@
-"""Start Atelier as a real server process (gevent, as in production) for end-to-end tests."""
+"""Start Atelier as a real server process (gevent, as in production) for end-to-end tests,
+and how to start the machine's headless Chromium (tests, bench/ and scripts/ share it)."""
 
 import os
 import random
@@ -12,6 +13,18 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+#: Debian's Chromium (a test tool's own browser download cannot work here), and its flags
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def free_port() -> int:

@@ -1,11 +1,12 @@
 """SQLAlchemy models and the invariants the database enforces."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -45,6 +46,18 @@ class ActivityStatus(StrEnum):
     MERGED = "merged"
 
 
+class ScreenScene(StrEnum):
+    """What the big screen shows, one main view at a time (the console switches it)."""
+
+    #: follows the phase: the join view in setup, proposals while proposing, then results
+    AUTO = "auto"
+    JOIN = "join"
+    PROPOSALS = "proposals"
+    RESULTS = "results"
+    COMMENTS = "comments"
+    WORKPLAN = "workplan"
+
+
 TITLE_MAX = 120
 DESCRIPTION_MAX = 1000
 NAME_MAX = 80
@@ -53,6 +66,9 @@ WORKSHOP_TITLE_MAX = 200
 WORKSHOP_DESCRIPTION_MAX = 2000
 OP_ID_MAX = 64
 SCORE_MIN, SCORE_MAX = 1, 5
+VENUE_MAX = 200
+#: the room this tool was built for; a workshop elsewhere sets its own
+DEFAULT_TIME_ZONE = "Africa/Casablanca"
 
 
 def _in(column: str, enum: type[StrEnum]) -> str:
@@ -78,6 +94,7 @@ class Workshop(Base):
         CheckConstraint(
             "timer_ends_at IS NULL OR timer_remaining_ms IS NULL", name="ck_workshop_timer_state"
         ),
+        CheckConstraint(_in("screen_scene", ScreenScene), name="ck_workshop_screen_scene"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -114,6 +131,14 @@ class Workshop(Base):
     show_comments: Mapped[bool] = mapped_column(Boolean, default=False)
     #: whether the big screen shows the emerging workplan instead of the results
     show_workplan: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: what the big screen shows: one scene at a time (see ScreenScene), chosen in the console
+    screen_scene: Mapped[str] = mapped_column(String(16), default=ScreenScene.AUTO.value)
+    #: the session's date as the report prints it (NULL: today in `time_zone`)
+    session_date: Mapped[date | None] = mapped_column(Date)
+    #: where the session takes place, as the report prints it
+    venue: Mapped[str] = mapped_column(String(VENUE_MAX), default="")
+    #: IANA time zone of the room: the report's "today" and its times
+    time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIME_ZONE)
     #: bumped by every change; snapshots carry it so clients drop stale ones
     version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -3,6 +3,7 @@
 import logging
 
 from flask import Flask, jsonify, render_template, request
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from ..accesslog import redact_path
@@ -21,6 +22,16 @@ CSP = (
 )
 
 
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, except that a body nested too deeply to parse is invalid JSON (a 400)."""
+
+    def loads(self, s: str | bytes, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/") or request.is_json
 
@@ -34,6 +45,7 @@ def register_web(app: Flask) -> None:
     from .screen import bp as screen_bp
     from .workplan_api import bp as workplan_api_bp
 
+    app.json = JSONProvider(app)  # every request body is read through it (request.get_json)
     for bp in (api_bp, facilitator_bp, participant_bp, screen_bp):
         app.register_blueprint(bp)
     for bp in (workplan_api_bp, report_bp, consolidation_bp):
@@ -65,9 +77,12 @@ def register_web(app: Flask) -> None:
         }.get(error.code or 500, "bad_request")
         if isinstance(error, RequestEntityTooLarge):
             key = "payload_too_large"
+        # Werkzeug's own headers, such as a 405's Allow, minus the HTML body's type
+        headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
         if wants_json():
-            return jsonify({"ok": False, "error": key, "message": error_message(key)}), error.code
-        return render_template("error.html", message=error_message(key)), error.code
+            body = jsonify({"ok": False, "error": key, "message": error_message(key)})
+            return body, error.code, headers
+        return render_template("error.html", message=error_message(key)), error.code, headers
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

@@ -10,7 +10,7 @@ from ..services import workshops as workshop_service
 from ..services.errors import DomainError
 from ..services.tokens import normalise_code
 from .auth import PARTICIPANT_COOKIE, check_csrf, csrf_token, current_participant, hit_limits
-from .common import broadcast
+from .common import broadcast, local_target
 
 bp = Blueprint("participant", __name__)
 
@@ -101,10 +101,7 @@ def phone(code: str):
 
 @bp.get("/lang/<lang>")
 def set_language(lang: str):
-    target = request.args.get("next") or "/"
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    response = make_response(redirect(target))
+    response = make_response(redirect(local_target(request.args.get("next"))))
     if lang in current_app.config["LANGUAGES"]:
         response.set_cookie("atelier_lang", lang, max_age=COOKIE_AGE, samesite="Lax")
     return response

@@ -7,10 +7,13 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.generation import GenerationMode
+from schemathesis.generation.meta import CoverageScenario
 from schemathesis.specs.openapi.checks import (
     negative_data_rejection,
     response_schema_conformance,
     status_code_conformance,
+    unsupported_method,
 )
 
 from workshop import create_app
@@ -93,3 +96,42 @@ def test_no_input_makes_the_api_fail(fuzzed_app):
 
         fuzz_one()
     assert {200, 201, 400, 401, 403, 404} <= fuzz["statuses"], fuzz["statuses"]
+
+
+def test_a_method_a_path_does_not_document_is_a_405_with_allow(fuzzed_app):
+    """Schemathesis's coverage phase sends each path the methods it does not document; its
+    `unsupported_method` check wants a 405 with `Allow`, and Allow must name exactly the
+    documented methods (plus the HEAD and OPTIONS Flask adds)."""
+    fuzz = fuzzed_app.config["FUZZ"]
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", fuzzed_app)
+    verbs = ("get", "post", "put", "patch", "delete")
+    documented = {
+        path: {method.upper() for method in item if method in verbs}
+        for path, item in schema.raw_schema["paths"].items()
+    }
+    probed = set()
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        config = schema.config.generation_for(operation=operation, phase="coverage")
+        cases = schema.iter_coverage_cases(
+            operation, generation_modes=[GenerationMode.NEGATIVE], generation_config=config
+        )
+        for case in cases:
+            if case.meta.phase.data.scenario != CoverageScenario.UNSPECIFIED_HTTP_METHOD:
+                continue
+            if case.method == "OPTIONS":  # Flask answers it for every path (200, with Allow)
+                continue
+            # a real workshop and plausible ids: a path that does not route is a 404, not a 405
+            for name in case.path_parameters or {}:
+                case.path_parameters[name] = fuzz.get(name, 1)
+            response = case.call(headers={"Accept-Encoding": "identity"})
+            case.validate_response(response, checks=[unsupported_method])
+            assert response.status_code == 405, (case.method, case.formatted_path)
+            # Schemathesis keeps headers lower-cased, each with its list of values
+            allow = {m.strip() for v in response.headers["allow"] for m in v.split(",")}
+            expected = documented[operation.path]
+            assert allow - {"HEAD", "OPTIONS"} == expected, (case.formatted_path, allow)
+            probed.add((operation.path, case.method))
+    # Schemathesis makes no case for the document's own path (test_probe_http.py walks it)
+    missing = set(documented) - {path for path, _ in probed} - {"/api/openapi.json"}
+    assert not missing, missing

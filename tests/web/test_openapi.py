@@ -351,3 +351,22 @@ def test_answers_match_the_document(app, contract, socket_client):
 
     statuses = {status for _, _, status in c.checked}
     assert {"200", "201", "400", "401", "403", "404", "413"} <= statuses
+
+
+def test_hiding_or_restoring_a_merged_activity_answers_as_documented(contract):
+    c = contract
+    w = c.call("post", "/api/workshops", 201, json=c.example("/api/workshops", "post")).get_json()
+    fac = {"Authorization": f"Bearer {w['facilitator_token']}"}
+    p = {"code": w["code"]}
+    activities = "/api/workshops/{code}/activities"
+    kept, merged = (
+        c.call("post", activities, 201, params=p, headers=fac, json={"title": t}).get_json()
+        for t in ("Former les conseillers", "Former des conseillers")
+    )
+    merge = {"target_id": kept["activity_id"], "source_ids": [merged["activity_id"]]}
+    c.call("post", "/api/workshops/{code}/merges", 201, params=p, headers=fac, json=merge)
+    one = {**p, "activity_id": merged["activity_id"]}
+    for action in ("hide", "restore"):
+        path = f"{activities}/{{activity_id}}/{action}"
+        refused = c.call("post", path, 400, params=one, headers=fac)
+        assert refused.get_json()["error"] == "activity_merged"

@@ -145,3 +145,39 @@ def test_a_wrong_method_answers_405_with_allow(server):
     assert status == 405
     assert {m.strip() for m in headers["Allow"].split(",")} == {"POST", "OPTIONS"}
     assert json.loads(raw)["error"] == "bad_request"
+
+
+#: a value for each path argument of the url_map, so every rule gives a concrete path
+ARGUMENTS = {"code": "ABC234", "lang": "en", "name": "activities", "fmt": "csv", "token": "t"}
+PROBED_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def concrete_path(rule) -> str:
+    def value(match: re.Match) -> str:
+        converter, name = match.group(1), match.group(2)
+        if converter == "int":
+            return "1"
+        if converter == "path":
+            return "css/app.css"
+        return ARGUMENTS.get(name, "k")
+
+    return re.sub(r"<(?:(\w+):)?(\w+)>", value, rule.rule)
+
+
+def test_every_route_answers_a_wrong_method_with_405_and_a_true_allow(app, client):
+    """For every path of the url_map, each method is either accepted (not 405) or refused
+    with 405 whose Allow names exactly the accepted ones: never a 405 without Allow."""
+    paths: dict[str, set[str]] = {}
+    for rule in app.url_map.iter_rules():
+        paths.setdefault(concrete_path(rule), set()).update(rule.methods - {"HEAD", "OPTIONS"})
+    for path, own in sorted(paths.items()):
+        answers = {m: client.open(path, method=m) for m in PROBED_METHODS}
+        accepted = {m for m, r in answers.items() if r.status_code != 405}
+        assert own <= accepted, (path, own, accepted)
+        assert accepted != set(PROBED_METHODS), path  # every path refuses something
+        for method, response in answers.items():
+            if response.status_code != 405:
+                continue
+            allow = {m.strip() for m in response.headers.get("Allow", "").split(",")}
+            assert allow - {"HEAD", "OPTIONS"} == accepted, (method, path, allow, accepted)
+            assert "OPTIONS" in allow and ("HEAD" in allow) == ("GET" in allow), (path, allow)

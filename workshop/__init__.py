@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .config import ROOT, load_config
 from .db import init_db
 from .extensions import babel, compress, socketio
+from .realtime.packets import ClientPacket, SafeJSON
 
 LANGUAGES = ("fr", "ar", "en")
 
@@ -79,6 +80,9 @@ def create_app(config: dict | None = None) -> Flask:
         max_http_buffer_size=64 * 1024,
         ping_interval=20,
         ping_timeout=30,
+        # malformed packets refused without a traceback, answered when they can be
+        serializer=ClientPacket,
+        json=SafeJSON,
     )
     from .realtime import deflate
 

@@ -55,9 +55,12 @@ class WorkshopNamespace(Namespace):
     def trigger_event(self, event, *args):
         if event in ("connect", "disconnect"):
             return super().trigger_event(event, *args)
-        handler = getattr(self, "on_" + (event or ""), None) or partial(self._unknown, event)
-        if event in self.BATCHED:
-            return self._run_batched(handler, *args)
+        if not isinstance(event, str):
+            handler = self._nameless  # a malformed packet (packets.py) or a name not a string
+        else:
+            handler = getattr(self, "on_" + event, None) or partial(self._unknown, event)
+            if event in self.BATCHED:
+                return self._run_batched(handler, *args)
         run = partial(self._run_action, handler)
         return self.socketio._handle_event(run, event, self.namespace, *args)
 
@@ -93,6 +96,9 @@ class WorkshopNamespace(Namespace):
 
     def _unknown(self, event, db, client, data):
         raise DomainError("unknown_event")
+
+    def _nameless(self, db, client, data):
+        raise DomainError("bad_request")
 
     # -- connection -------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from ..services import workplan as workplan_service
 from ..services.access import grant_holds, token_grant
 from ..services.errors import DomainError
 from ..services.operations import perform_once
-from ..services.participants import participant_by_token
+from ..services.participants import lock_participants, participant_by_token
 from ..services.text import clean_op_id
 from ..services.tokens import normalise_code
 from ..services.workshops import check_screen_key, get_workshop, versions_bumped_at_end
@@ -300,6 +300,8 @@ def _write_batch(app, handler, items: list[tuple[dict, dict]]) -> list:
     """Every item in one transaction, or _Refused (rolled back) at the first refusal."""
     with transaction(app) as db, versions_bumped_at_end(db):
         _preload(db, [client for client, _data in items])
+        # all of the batch's participants at once, in id order (services/participants.py)
+        lock_participants(db, [c["participant_id"] for c, _d in items if c["participant_id"]])
         answers = []
         for index, (client, data) in enumerate(items):
             try:

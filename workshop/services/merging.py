@@ -28,6 +28,7 @@ from ..models import (
 )
 from .activities import get_activity
 from .errors import Conflict, DomainError, NotFound
+from .participants import lock_participants
 from .workshops import bump_version
 
 #: most activities merged at once
@@ -162,17 +163,6 @@ def _counted(status: str) -> bool:
     return status == ActivityStatus.VISIBLE.value
 
 
-def _lock_participants(session: Session, ids: list[int]) -> None:
-    """Serialise with these participants' own votes (PostgreSQL; SQLite is serial already)."""
-    if ids:
-        session.execute(
-            select(Participant.id)
-            .where(Participant.id.in_(sorted(ids)))
-            .order_by(Participant.id)
-            .with_for_update()
-        )
-
-
 def _spent_elsewhere(
     session: Session, workshop: Workshop, participant_id: int, exclude: set[int]
 ) -> int:
@@ -222,7 +212,7 @@ def _move_votes(session: Session, workshop: Workshop, merge: Merge) -> None:
     supporters = sorted(
         set(session.scalars(select(Vote.participant_id).where(Vote.activity_id.in_(source_ids))))
     )
-    _lock_participants(session, supporters)
+    lock_participants(session, supporters)
     votes: dict[int, dict[int, Vote]] = defaultdict(dict)
     for vote in session.scalars(
         select(Vote).where(Vote.activity_id.in_(involved), Vote.participant_id.in_(supporters))
@@ -281,7 +271,7 @@ def _restore_votes(session: Session, workshop: Workshop, merge: Merge) -> None:
     rows: dict[int, list[MergeVote]] = defaultdict(list)
     for row in merge.votes:
         rows[row.participant_id].append(row)
-    _lock_participants(session, list(rows))
+    lock_participants(session, rows)
     for participant_id, mine in rows.items():
         current = {
             v.activity_id: v

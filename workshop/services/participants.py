@@ -143,21 +143,39 @@ def lock_workshop(session: Session, workshop: Workshop) -> None:
     session.execute(select(Workshop.id).where(Workshop.id == workshop.id).with_for_update())
 
 
-_LOCK = select(Participant.id).where(Participant.id == bindparam("id")).with_for_update()
+_LOCK = (
+    select(Participant.id)
+    .where(Participant.id.in_(bindparam("ids", expanding=True)))
+    .order_by(Participant.id)
+    .with_for_update()
+)
 
 
-def lock_participant(session: Session, participant: Participant) -> None:
-    """Serialise one participant's actions (PostgreSQL row lock; SQLite runs BEGIN IMMEDIATE).
+def lock_participants(session: Session, ids) -> None:
+    """Serialise with these participants' own actions: the one locking rule for budgets.
 
-    Once per transaction: the lock is held until it ends. SQLite needs no statement at all,
-    since every transaction there already holds the database's write lock.
+    Every transaction that reads what a participant has spent and then writes votes that
+    count against it (their own vote, a batch of votes, a facilitator's restore, merge or
+    undo) holds the participant's row lock from before that read until its commit. So
+    under READ COMMITTED nobody decides on a spend that another transaction is changing.
+    Locks are taken in id order, all those a transaction needs in one statement, before it
+    reads: two transactions that lock overlapping sets then wait for each other instead of
+    deadlocking. Taken once per transaction (held until it ends); SQLite needs no statement
+    at all, since every transaction there already holds the database's write lock
+    (BEGIN IMMEDIATE).
     """
     transaction = session.get_transaction()
     held = session.info.get("locked_participants")
     if held is None or held[0] is not transaction:  # a new transaction holds no lock yet
         held = session.info["locked_participants"] = (transaction, set())
-    if participant.id in held[1]:
+    wanted = sorted({int(i) for i in ids} - held[1])
+    if not wanted:
         return
     if session.get_bind().dialect.name != "sqlite":
-        session.execute(_LOCK, {"id": participant.id})
-    held[1].add(participant.id)
+        session.execute(_LOCK, {"ids": wanted})
+    held[1].update(wanted)
+
+
+def lock_participant(session: Session, participant: Participant) -> None:
+    """`lock_participants` for one participant (what their own actions take)."""
+    lock_participants(session, (participant.id,))

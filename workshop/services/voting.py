@@ -17,7 +17,7 @@ from ..models import (
 )
 from .activities import activity_key
 from .errors import DomainError, NotFound
-from .participants import lock_participant
+from .participants import lock_participant, lock_participants
 from .text import clean_int
 from .workshops import bump_version
 
@@ -211,6 +211,11 @@ def trim_votes_over_limit(session: Session, workshop: Workshop, activity: Activi
     """Reduce votes on `activity` so that no voter exceeds the budget (after a restore)."""
     if workshop.budget is None or workshop.voting_mode == VotingMode.SCORE.value:
         return
+    voters = session.scalars(
+        select(Vote.participant_id).where(Vote.activity_id == activity.id).distinct()
+    ).all()
+    # Before reading what they spent: a vote of theirs in flight commits first, and is seen.
+    lock_participants(session, voters)
     for vote in session.scalars(select(Vote).where(Vote.activity_id == activity.id)).all():
         participant = vote.participant
         if workshop.voting_mode == VotingMode.DOTS.value:

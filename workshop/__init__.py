@@ -49,7 +49,7 @@ def make_limiter(app: Flask):
     if store == "redis":
         counters = RedisCounters(
             app.config.get("RATE_LIMIT_REDIS_URL") or app.config["REDIS_URL"],
-            app.config["RATE_LIMIT_PREFIX"],
+            app.config.get("RATE_LIMIT_PREFIX") or f"{app.config['REDIS_CHANNEL']}:rl:",
         )
     else:
         counters = DatabaseCounters(app.extensions["atelier.sessions"])

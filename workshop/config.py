@@ -63,7 +63,9 @@ def load_config(instance_path: Path) -> dict:
         "SOCKET_EVENT_BURST": _int("ATELIER_SOCKET_EVENT_BURST", 60),
         #: where the counters live: "database", or "redis" (the default when REDIS_URL is set)
         "RATE_LIMIT_STORE": os.environ.get("ATELIER_RATE_LIMIT_STORE") or None,
-        "RATE_LIMIT_PREFIX": os.environ.get("ATELIER_RATE_LIMIT_PREFIX", "atelier:rl:"),
+        #: prefix of the counters' keys in Redis; unset: "<REDIS_CHANNEL>:rl:", so that two
+        #: installations sharing one Redis with their own channels never share a counter
+        "RATE_LIMIT_PREFIX": os.environ.get("ATELIER_RATE_LIMIT_PREFIX") or None,
         "BABEL_DEFAULT_LOCALE": "fr",
         "LANGUAGES": ["fr", "ar", "en"],
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "workshop" / "translations"),

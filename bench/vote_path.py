@@ -7,6 +7,7 @@ and two figures that do not depend on the machine at all: SQL statements and Pyt
 function calls per vote (cProfile, over the last 200 votes).
 
     python bench/vote_path.py --votes 3000 [--database-url URL] [--json FILE]
+        [--sqlite-synchronous FULL|NORMAL]   (wall_us_per_vote: with the disk's fsync)
 """
 
 import argparse
@@ -39,6 +40,7 @@ def main() -> None:
     parser.add_argument("--phones", type=int, default=1000)
     parser.add_argument("--database-url")
     parser.add_argument("--json")
+    parser.add_argument("--sqlite-synchronous", default="FULL", choices=["FULL", "NORMAL"])
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app(
@@ -47,6 +49,7 @@ def main() -> None:
                 "SECRET_KEY": "bench",
                 "HOST_KEY": "bench",
                 "SOCKETIO_ASYNC_MODE": "threading",
+                "SQLITE_SYNCHRONOUS": args.sqlite_synchronous,
             }
         )
         with transaction(app) as db:
@@ -73,10 +76,11 @@ def main() -> None:
         profiler = cProfile.Profile()
         profiled = min(200, args.votes)
         with app.test_request_context():
-            start = time.process_time()
+            start, wall_start = time.process_time(), time.perf_counter()
             for j in range(args.votes):
                 if j == args.votes - profiled:
                     vote_cpu = time.process_time() - start
+                    vote_wall = time.perf_counter() - wall_start
                     counted = statements[0]
                     profiler.enable()
                 i = j % len(people)
@@ -93,6 +97,7 @@ def main() -> None:
             per_vote_statements = (statements[0] - counted) / profiled
             calls = pstats.Stats(profiler).total_calls / profiled
             vote_us = vote_cpu / (args.votes - profiled) * 1e6
+            wall_us = vote_wall / (args.votes - profiled) * 1e6
             reads = max(1, args.votes // 10)
             start = time.process_time()
             for _ in range(reads):
@@ -103,12 +108,15 @@ def main() -> None:
     report = {
         "votes": args.votes,
         "cpu_us_per_vote": round(vote_us),
+        # wall time includes waiting for the disk (fsync at each commit with FULL)
+        "wall_us_per_vote": round(wall_us),
         "sql_statements_per_vote": per_vote_statements,
         "python_calls_per_vote": round(calls),
         "cpu_us_per_snapshot_read": round(snapshot_us),
         # the whole event through the Socket.IO layer (the test client, one at a time)
         "python_calls_per_socket_event": event_calls,
         "database": (args.database_url or "sqlite").split(":")[0],
+        "sqlite_synchronous": None if args.database_url else args.sqlite_synchronous,
         "loadavg": [round(x, 2) for x in os.getloadavg()],
         "nproc": os.cpu_count(),
     }

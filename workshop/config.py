@@ -45,6 +45,9 @@ def load_config(instance_path: Path) -> dict:
         "PHONES_WINDOW": _float("ATELIER_PHONES_WINDOW", 0.5),
         #: seconds the first vote of a batch waits for others to write them together
         "BATCH_WAIT": _float("ATELIER_BATCH_WAIT", 0.0),
+        #: SQLite only: FULL (an acknowledged vote survives a power cut) or NORMAL (faster
+        #: commits, the last ones may be lost on a power cut; never on a crash of the process)
+        "SQLITE_SYNCHRONOUS": os.environ.get("ATELIER_SQLITE_SYNCHRONOUS", "FULL"),
         "MAX_CONTENT_LENGTH": _int("ATELIER_MAX_REQUEST_BYTES", 1024 * 1024),
         "MAX_PARTICIPANTS": _int("ATELIER_MAX_PARTICIPANTS", 2000),
         #: origins allowed to open a Socket.IO connection besides the page's own (comma list)

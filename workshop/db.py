@@ -28,8 +28,13 @@ BASELINE = "0001"
 _UPGRADE_LOCK = 0x41_54_45_4C  # "ATEL"
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys and BEGIN IMMEDIATE."""
+#: SQLite in WAL mode: FULL syncs the log at every commit, so an acknowledged vote survives
+#: a power cut; NORMAL may lose the last commits then (docs/security.md: what it costs)
+SQLITE_SYNCHRONOUS = ("FULL", "NORMAL")
+
+
+def make_engine(url: str, *, synchronous: str = "FULL") -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys, `synchronous` and BEGIN IMMEDIATE."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
@@ -39,7 +44,7 @@ def make_engine(url: str) -> Engine:
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute(f"PRAGMA synchronous={synchronous}")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
@@ -112,7 +117,10 @@ def _upgrade(conn) -> None:
 
 def init_db(app: Flask) -> None:
     """Attach an engine and a session factory to the app; upgrade the schema first."""
-    engine = make_engine(app.config["DATABASE_URL"])
+    synchronous = str(app.config.get("SQLITE_SYNCHRONOUS") or "FULL").upper()
+    if synchronous not in SQLITE_SYNCHRONOUS:
+        raise ValueError(f"ATELIER_SQLITE_SYNCHRONOUS must be one of {SQLITE_SYNCHRONOUS}")
+    engine = make_engine(app.config["DATABASE_URL"], synchronous=synchronous)
     upgrade_database(engine)
     app.extensions["atelier.engine"] = engine
     app.extensions["atelier.sessions"] = sessionmaker(engine, expire_on_commit=False)

@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .messages import GAPS, ROLES
+from .messages import GAPS, ROLES, flag_words
 from .models import Activity, Participant, Vote, Workshop, utcnow
 from .services.activities import list_activities
 from .services.comments import comment_counts, list_comments
@@ -69,12 +69,6 @@ def _iso(value) -> str:
     return value.replace(microsecond=0).isoformat() + "Z" if value else ""
 
 
-#: how each consensus flag reads in a spreadsheet
-FLAG_LABELS = {
-    "broad_support": _l("broad support"),
-    "contested": _l("contested"),
-    "single_group": _l("single group"),
-}
 STATUS_LABELS = {"visible": _l("visible"), "hidden": _l("hidden"), "merged": _l("merged")}
 
 
@@ -84,6 +78,7 @@ def activities_table(db: Session, workshop: Workshop) -> Table:
     by_id = {r["activity_id"]: r for r in results["activities"]}
     merged_from = merge_history(db, workshop)
     groups = list(workshop.groups)
+    group_names = {g.id: g.name for g in groups}
     total_label = _total_label(workshop)
     headers = (
         [
@@ -148,7 +143,7 @@ def activities_table(db: Session, workshop: Workshop) -> Table:
                 result["consensus_rank"] if result else "",
                 result["equal_total"] if result else "",
                 result["equal_rank"] if result else "",
-                ", ".join(str(FLAG_LABELS[f]) for f in result["flags"]) if result else "",
+                "; ".join(flag_words(result, group_names)) if result else "",
                 *shares,
             ]
         )

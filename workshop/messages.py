@@ -3,6 +3,7 @@
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from .services import consensus
 from .services.errors import DomainError
 
 FIELDS = {
@@ -28,6 +29,7 @@ FIELDS = {
     "cohosts": _l("co-host links"),
     "seconds": _l("duration in seconds"),
     "sources": _l("activities to merge"),
+    "activity_ids": _l("activities to hide"),
     "comment": _l("comment"),
     "role": _l("role"),
     "timeframe": _l("timeframe"),
@@ -61,6 +63,50 @@ GAPS = {
     "no_lead": _l("No lead"),
     "lead_conflict": _l("Several leads"),
 }
+
+#: the words of each consensus flag (workshop/services/consensus.py): the one home of what the
+#: screen, the console, the exports and the report say. Only `contested` speaks of opposition,
+#: and only a score vote raises it (low scores); `%(groups)s` is the groups the flag names.
+FLAGS = {
+    "broad_support": _l("Support in every group"),
+    "contested": _l("Contested: low scores from %(groups)s"),
+    "no_support_from": _l("No support from: %(groups)s"),
+    "single_group": _l("Supported by one group only: %(groups)s"),
+}
+
+#: what each flag measured, said in full (a tooltip on the pages, a note under the report)
+FLAG_HINTS = {
+    "broad_support": _l("At least %(broad)s%% of the voters of every group support it."),
+    "contested": _l(
+        "At least half of one group's voters support it, while at least half of another "
+        "group's voters gave it %(low)s or less out of 5."
+    ),
+    "no_support_from": _l(
+        "At least half of one group's voters support it, while nobody in the groups named "
+        "does. A dot or an approval not given is not a vote against."
+    ),
+    "single_group": _l("All its supporters (at least %(min)s) come from one group."),
+}
+
+
+def flag_hint(flag: str) -> str:
+    """The full sentence of a flag, with the thresholds of the rule in force."""
+    return str(FLAG_HINTS[flag]) % {
+        "broad": round(100 * consensus.BROAD_SHARE),
+        "low": consensus.SCORE_LOW,
+        "min": consensus.MIN_SUPPORTERS,
+    }
+
+
+def flag_words(result: dict, group_names: dict[int, str]) -> list[str]:
+    """The words of a result's flags, in the current language, naming its groups."""
+    groups = result.get("flag_groups", {})
+    return [
+        str(FLAGS[flag])
+        % {"groups": ", ".join(group_names.get(g, "") for g in groups.get(flag, []))}
+        for flag in result.get("flags", [])
+    ]
+
 
 ERRORS = {
     "field_invalid": _l("The %(field)s is not valid."),

@@ -153,7 +153,7 @@
     A.extend.consoleRow.push(function (tr, activity, state) {
       var count = countOf(state, activity.id);
       if (!count) return;
-      var cell = tr.children[1];
+      var cell = tr.querySelector(".col-title");
       if (cell) cell.appendChild(el("small", { className: "comment-count", text: A.fmt(t.comment_count, { count: count }) }));
     });
 

@@ -43,10 +43,22 @@
     node.setAttribute("aria-label", labels.join("; "));
   }
 
-  function flags(node, result) {
+  /** The flags of a result as words: templates from the server (C.flags), group names filled in. */
+  function flagWords(state, result) {
+    var names = {};
+    ((state && state.groups) || []).forEach(function (g) { names[g.group_id] = g.name; });
+    var groups = result.flag_groups || {};
+    return (result.flags || []).map(function (flag) {
+      var named = (groups[flag] || []).map(function (id) { return names[id] || ""; }).join(", ");
+      return { flag: flag, text: fmt(C.flags[flag] || flag, { groups: named }), hint: C.flag_hints[flag] || "" };
+    });
+  }
+  A.flagWords = flagWords; // for the big screen's scenes: the same words everywhere
+
+  function flags(node, state, result) {
     node.textContent = "";
-    (result.flags || []).forEach(function (flag) {
-      node.appendChild(el("span", { className: "flag flag-" + flag, text: C[flag] }));
+    flagWords(state, result).forEach(function (f) {
+      node.appendChild(el("span", { className: "flag flag-" + f.flag, title: f.hint, dir: "auto", text: f.text }));
     });
   }
 
@@ -115,7 +127,7 @@
         li.appendChild(box);
       }
       shares(box.querySelector(".shares"), state, results, result);
-      flags(box.querySelector(".flags"), result);
+      flags(box.querySelector(".flags"), state, result);
     });
     equalPanel(state, results);
   }
@@ -126,14 +138,14 @@
 
   function consoleRow(tr, activity, state, results) {
     var result = byId(results)[activity.id];
-    var groupsCell = el("td", { className: "consensus-cell" });
+    var groupsCell = el("td", { className: "consensus-cell col-flags" });
     var consensusCell = el("td", { className: "num" });
     var equalCell = el("td", { className: "num" });
     if (result) {
       var strip = el("span", { className: "shares" });
       shares(strip, state, results, result);
       var flagBox = el("span", { className: "flags" });
-      flags(flagBox, result);
+      flags(flagBox, state, result);
       groupsCell.appendChild(strip);
       groupsCell.appendChild(flagBox);
       consensusCell.appendChild(el("span", { text: result.consensus.toFixed(2) }));
@@ -147,20 +159,25 @@
     [groupsCell, consensusCell, equalCell].forEach(function (td) { tr.insertBefore(td, last); });
   }
 
+  /** The three columns' headers, in the activities table (by its id), before its last column:
+      consoleRow puts the three cells at the same place, so headers and cells stay together. */
   function ensureHeader() {
-    var head = document.querySelector(".activities-table thead tr");
+    var table = A.byId("activities-table");
+    var head = table && table.querySelector("thead tr");
     if (!head || head.querySelector(".consensus-head")) return;
     var last = head.lastElementChild;
     [C.groups, C.consensus, C.equal_weight].forEach(function (text) {
       head.insertBefore(el("th", { className: "consensus-head", text: text }), last);
     });
-    var table = document.querySelector(".activities-table");
     var picker = el("select", { id: "rank-by", onchange: function (event) { sortBy = event.target.value; reorder(); } }, [
       el("option", { value: "rank", text: C.raw }),
       el("option", { value: "consensus", text: C.consensus }),
       el("option", { value: "equal", text: C.equal_weight }),
     ]);
-    table.parentNode.insertBefore(el("div", { className: "rank-by" }, [el("label", { for: "rank-by", text: C.rank_by }), picker]), table);
+    var box = el("div", { className: "rank-by" }, [el("label", { for: "rank-by", text: C.rank_by }), picker]);
+    var toolbar = A.byId("activities-toolbar");
+    if (toolbar) toolbar.appendChild(box);
+    else table.parentNode.insertBefore(box, table);
   }
 
   function reorder() {

@@ -10,6 +10,8 @@
   var state = null;
   var results = null;
   var editing = null; // id of the activity being edited: its row is left alone by snapshots
+  var selected = {}; // ids of the visible activities ticked for "Hide the selection"
+  var table = A.byId("activities-table"); // this page's own table: features attach to it by id
   var message = A.byId("console-msg");
 
   function report(response, okText) {
@@ -46,7 +48,8 @@
       });
     } });
     var cancel = el("button", { type: "button", text: t.cancel, onclick: function () { editing = null; render(); } });
-    tr.appendChild(el("td", { colspan: "6" }, [title, description, save, cancel]));
+    var columns = table.querySelectorAll("thead th").length; // every feature's columns included
+    tr.appendChild(el("td", { colspan: String(columns) }, [title, description, save, cancel]));
   }
 
   function row(activity) {
@@ -58,14 +61,39 @@
       A.api("POST", base + "/activities/" + activity.id + (hidden ? "/restore" : "/hide")).then(report);
     } });
     var edit = el("button", { type: "button", text: t.edit, onclick: function () { editRow(activity, tr); } });
+    var pick = el("td", { className: "col-select" });
+    if (activity.status === "visible") {
+      pick.appendChild(el("input", { type: "checkbox", className: "select-activity", "aria-label": A.fmt(t.select_one, { title: activity.title }),
+        checked: !!selected[activity.id], onchange: function (event) {
+          if (event.target.checked) selected[activity.id] = true;
+          else delete selected[activity.id];
+          renderSelection();
+        } }));
+    }
+    tr.appendChild(pick);
     tr.appendChild(el("td", { text: result ? String(result.rank) : (hidden ? t.hidden : "") }));
-    tr.appendChild(el("td", {}, [el("span", { dir: "auto", text: activity.title }), activity.description ? el("small", { dir: "auto", text: activity.description }) : null]));
+    tr.appendChild(el("td", { className: "col-title" }, [el("span", { dir: "auto", text: activity.title }), activity.description ? el("small", { dir: "auto", text: activity.description }) : null]));
     tr.appendChild(el("td", { dir: "auto", text: author }));
     tr.appendChild(el("td", { text: result ? String(result.total) : "" }));
     tr.appendChild(el("td", { text: result ? String(result.voters) : "" }));
     tr.appendChild(el("td", {}, [edit, toggle]));
     A.run("consoleRow", tr, activity, state, results);
     return tr;
+  }
+
+  /** The "Hide the selection" button and the select-all box follow the ticked visible rows. */
+  function renderSelection() {
+    var visible = state ? state.activities.filter(function (a) { return a.status === "visible"; }) : [];
+    var still = {};
+    visible.forEach(function (a) { if (selected[a.id]) still[a.id] = true; });
+    selected = still;
+    var count = Object.keys(selected).length;
+    var button = A.byId("hide-selection");
+    button.textContent = A.fmt(t.hide_selection, { count: count });
+    button.disabled = count === 0;
+    var all = A.byId("select-all");
+    all.checked = count > 0 && count === visible.length;
+    all.indeterminate = count > 0 && count < visible.length;
   }
 
   function render() {
@@ -99,6 +127,7 @@
     state.activities.slice().sort(function (a, b) {
       return (rank[a.id] || 1e9) - (rank[b.id] || 1e9) || a.id - b.id;
     }).forEach(function (activity) { body.appendChild(row(activity)); });
+    renderSelection();
     A.byId("voters").textContent = results ? String(results.voters) : "0";
     A.run("consoleRender", state, results);
   }
@@ -151,6 +180,21 @@
   A.byId("timer-resume").addEventListener("click", function () { timer("start"); });
   A.byId("timer-add").addEventListener("click", function () { timer("add", 60); });
   A.byId("timer-reset").addEventListener("click", function () { timer("reset"); });
+  A.byId("select-all").addEventListener("change", function (event) {
+    selected = {};
+    if (event.target.checked && state) {
+      state.activities.forEach(function (a) { if (a.status === "visible") selected[a.id] = true; });
+    }
+    render();
+  });
+  A.byId("hide-selection").addEventListener("click", function () {
+    var ids = Object.keys(selected).map(Number);
+    if (!ids.length || !window.confirm(A.fmt(t.hide_selection_confirm, { count: ids.length }))) return;
+    A.api("POST", base + "/activities/hide", { activity_ids: ids }).then(function (r) {
+      report(r, r.ok ? A.fmt(t.hidden_done, { count: r.hidden }) : null);
+      if (r.ok) { selected = {}; render(); }
+    });
+  });
   A.byId("live-results").addEventListener("change", function (event) {
     A.api("PATCH", base, { live_results: event.target.checked }).then(report);
   });

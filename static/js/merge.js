@@ -175,7 +175,7 @@
       manual,
       el("div", { className: "dup-merges" }),
     ]);
-    var table = document.querySelector(".activities-table");
+    var table = A.byId("activities-table"); // the activities table, not the first table of the page
     var host = table ? table.closest("section") : null;
     if (host) host.parentNode.insertBefore(card, host);
     else document.querySelector("main").appendChild(card);

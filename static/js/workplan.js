@@ -260,6 +260,16 @@
 
     var issues = el("ul", { className: "issues" });
     var table = el("tbody");
+    //: the commitments table's columns: a class for each (widths in workplan.css) and its header
+    var COLUMNS = [["activity", t.activity], ["organisation", t.organisation], ["group", t.group], ["role", t.role],
+      ["timeframe", t.timeframe], ["note", t.note], ["status", t.status], ["actions", t.actions]];
+    function confirmProposed(activityId) {
+      var body = activityId === undefined ? {} : { activity_id: activityId };
+      return A.api("POST", base + "/commitments/confirm", body).then(function (r) {
+        report(message, r, r.ok ? A.fmt(t.confirmed_done, { count: r.confirmed }) : null);
+      });
+    }
+    var confirmAll = el("button", { type: "button", id: "confirm-all", className: "primary", hidden: true, onclick: function () { confirmProposed(); } });
     var addActivity = el("select", { id: "k-activity" });
     var addOrg = el("input", { id: "k-organisation", maxlength: "120", dir: "auto", list: "k-organisations", required: true });
     var orgList = el("datalist", { id: "k-organisations" });
@@ -300,9 +310,13 @@
       el("h3", { text: t.issues }),
       issues,
       el("h3", { text: t.commitments }),
-      el("table", { className: "activities-table commitments-table" }, [
-        el("thead", {}, [el("tr", {}, [t.activity, t.organisation, t.group, t.role, t.timeframe, t.note, t.status, ""].map(function (h) { return el("th", { text: h }); }))]),
-        table,
+      el("div", { className: "table-toolbar" }, [confirmAll]),
+      // its own id and classes: no other feature's columns can land in this table
+      el("div", { className: "table-scroll" }, [
+        el("table", { className: "console-table commitments-table", id: "commitments-table" }, [
+          el("thead", {}, [el("tr", {}, COLUMNS.map(function (c) { return el("th", { className: "col-" + c[0], text: c[1] }); }))]),
+          table,
+        ]),
       ]),
       el("details", { className: "add-details" }, [el("summary", { text: t.add_commitment }), addForm]),
     ]);
@@ -357,6 +371,7 @@
 
     function editRow(c, tr) {
       editing = c.id;
+      var activityCell = tr.querySelector("td[rowspan]");
       tr.textContent = "";
       var org = el("input", { maxlength: "120", dir: "auto", value: c.organisation, "aria-label": t.organisation });
       var group = el("select", { "aria-label": t.group });
@@ -377,28 +392,35 @@
         });
       } });
       var cancel = el("button", { type: "button", text: t.cancel, onclick: function () { editing = null; renderCommitments(); } });
-      tr.appendChild(el("td", { dir: "auto", text: titleOf(state, c.activity_id) }));
-      [org, group, roleSelect, time, noteInput].forEach(function (input) { tr.appendChild(el("td", {}, [input])); });
-      tr.appendChild(el("td", {}));
-      tr.appendChild(el("td", {}, [saveButton, cancel]));
+      // the activity's cell spans its commitments' rows: only the first row has it, and keeps it
+      if (activityCell) tr.appendChild(activityCell);
+      [org, group, roleSelect, time, noteInput].forEach(function (input, index) {
+        tr.appendChild(el("td", { className: "col-" + COLUMNS[index + 1][0] }, [input]));
+      });
+      tr.appendChild(el("td", { className: "col-status" }));
+      tr.appendChild(el("td", { className: "col-actions" }, [saveButton, cancel]));
     }
 
-    function commitmentRow(c, first, span) {
+    function commitmentRow(c, first, span, proposed) {
       var confirmed = c.status === "confirmed";
       var tr = el("tr", { className: confirmed ? "" : "is-tbc" });
       if (first) {
         var row = rowOf(state, c.activity_id);
-        var cell = el("td", { rowspan: String(span) }, [el("span", { dir: "auto", text: titleOf(state, c.activity_id) })]);
+        var cell = el("td", { rowspan: String(span), className: "col-activity" }, [el("span", { dir: "auto", text: titleOf(state, c.activity_id) })]);
         if (row) row.gaps.forEach(function (gap) { cell.appendChild(el("span", { className: "gap-badge gap-" + gap, text: t.gaps[gap] })); });
+        if (proposed > 1) {
+          cell.appendChild(el("button", { type: "button", className: "confirm-activity", text: A.fmt(t.confirm_all, { count: proposed }),
+            onclick: function () { confirmProposed(c.activity_id); } }));
+        }
         tr.appendChild(cell);
       }
-      tr.appendChild(el("td", { dir: "auto", text: c.organisation }));
-      tr.appendChild(el("td", { dir: "auto", text: c.group_id ? groupName(state, c.group_id) : "" }));
-      tr.appendChild(el("td", { text: t.roles[c.role] }));
-      tr.appendChild(el("td", { dir: "auto", text: c.timeframe }));
-      tr.appendChild(el("td", { dir: "auto", text: c.note }));
-      tr.appendChild(el("td", {}, [confirmed ? t.confirmed + " ✓" : t.to_confirm, c.made_by ? el("small", { text: c.made_by }) : el("small", { text: t.made_by_facilitator })]));
-      tr.appendChild(el("td", { className: "actions" }, [
+      tr.appendChild(el("td", { className: "col-organisation", dir: "auto", text: c.organisation }));
+      tr.appendChild(el("td", { className: "col-group", dir: "auto", text: c.group_id ? groupName(state, c.group_id) : "" }));
+      tr.appendChild(el("td", { className: "col-role", text: t.roles[c.role] }));
+      tr.appendChild(el("td", { className: "col-timeframe", dir: "auto", text: c.timeframe }));
+      tr.appendChild(el("td", { className: "col-note", dir: "auto", text: c.note }));
+      tr.appendChild(el("td", { className: "col-status" }, [confirmed ? t.confirmed + " ✓" : t.to_confirm, c.made_by ? el("small", { text: c.made_by }) : el("small", { text: t.made_by_facilitator })]));
+      tr.appendChild(el("td", { className: "actions col-actions" }, [
         el("button", { type: "button", className: confirmed ? "" : "primary", text: confirmed ? t.unconfirm : t.confirm, onclick: function () {
           A.api("PATCH", base + "/commitments/" + c.id, { confirmed: !confirmed }).then(function (r) { report(message, r); });
         } }),
@@ -421,10 +443,15 @@
         byActivity[c.activity_id].push(c);
       });
       order.sort(function (a, b) { return (isRetained(state, b) ? 1 : 0) - (isRetained(state, a) ? 1 : 0) || a - b; });
+      var waiting = 0;
       order.forEach(function (id) {
-        byActivity[id].forEach(function (c, index) { table.appendChild(commitmentRow(c, index === 0, byActivity[id].length)); });
+        var proposed = byActivity[id].filter(function (c) { return c.status !== "confirmed"; }).length;
+        waiting += proposed;
+        byActivity[id].forEach(function (c, index) { table.appendChild(commitmentRow(c, index === 0, byActivity[id].length, proposed)); });
       });
-      if (!order.length) table.appendChild(el("tr", {}, [el("td", { colspan: "8", className: "hint", text: t.no_commitment })]));
+      confirmAll.textContent = A.fmt(t.confirm_all_plan, { count: waiting });
+      confirmAll.hidden = waiting === 0;
+      if (!order.length) table.appendChild(el("tr", {}, [el("td", { colspan: String(COLUMNS.length), className: "hint", text: t.no_commitment })]));
     }
 
     A.extend.consoleRow.push(function (tr, activity, snapshot) {
@@ -438,7 +465,7 @@
           A.api(retained ? "DELETE" : "PUT", base + "/workplan/activities/" + activity.id).then(function (r) { report(message, r); });
         },
       }));
-      var cell = tr.children[1];
+      var cell = tr.querySelector(".col-title");
       var row = rowOf(snapshot, activity.id);
       if (row && cell) {
         var summary = el("small", { className: "commit-summary" });

@@ -6,7 +6,13 @@ import pytest
 
 from workshop.services import consensus
 from workshop.services.activities import add_activity
-from workshop.services.consensus import GroupCounts, consensus_score, equal_weight_totals, flags
+from workshop.services.consensus import (
+    GroupCounts,
+    consensus_score,
+    equal_weight_totals,
+    flag_groups,
+    flags,
+)
 from workshop.services.participants import join_workshop
 from workshop.services.results import compute_results
 from workshop.services.voting import cast_vote
@@ -31,8 +37,9 @@ def test_a_large_delegation_does_not_drown_a_small_one():
 
 def test_flags():
     assert flags([2, 1, 1], [4, 3, 3]) == ["broad_support"]
-    assert flags([3, 0], [4, 3]) == ["contested", "single_group"]
-    assert flags([3, 1, 0], [4, 3, 2]) == ["contested"]
+    # a dot or an approval cannot oppose: a silent group is "no support", never "contested"
+    assert flags([3, 0], [4, 3]) == ["single_group"]  # single_group already says it all
+    assert flags([3, 1, 0], [4, 3, 2]) == ["no_support_from"]
     assert flags([3, 1, 0], [4, 3, 1]) == []  # the silent group is one person
     assert flags([2, 1, 0], [5, 3, 4]) == []  # 40%: support, not a group's majority
     assert flags([1, 0], [2, 3]) == []  # half of a group, but one person is not a group's voice
@@ -42,6 +49,26 @@ def test_flags():
     assert flags([5], [5]) == []  # one group in the room: no cross-group question
     assert flags([5, 0], [5, 0]) == []  # the other group did not vote at all
     assert flags([0, 0], [5, 5]) == []
+
+
+def test_flag_groups_name_the_groups_the_words_speak_of():
+    assert flag_groups([3, 1, 0, 0], [4, 3, 2, 1]) == {"no_support_from": [2]}
+    assert flag_groups([3, 0, 0], [4, 3, 0]) == {"single_group": [0]}
+    assert flag_groups([2, 1, 1], [4, 3, 3]) == {"broad_support": [0, 1, 2]}
+
+
+def test_only_low_scores_make_an_activity_contested():
+    # score mode: 3 of 4 of group 0 score it 4 or 5; group 1: 2 of 3 score it 1 or 2
+    assert flag_groups([3, 0, 1], [4, 3, 2], low=[0, 2, 0]) == {"contested": [1]}
+    # the same silence without low scores is only an absence of support
+    assert flag_groups([3, 0, 1], [4, 3, 2], low=[0, 1, 0]) == {"no_support_from": [1]}
+    # one low score is one person, not a group's voice; nor is a minority of the group
+    assert flag_groups([3, 1, 1], [4, 5, 2], low=[0, 2, 0]) == {}
+    # low scores against an activity no group strongly supports: not a disagreement
+    assert flag_groups([1, 0, 1], [4, 3, 4], low=[0, 3, 0]) == {}
+    # without low counts (dots, approval) nothing is ever contested
+    assert "contested" not in flag_groups([4, 0], [4, 4], low=None)
+    assert consensus.rule()["score_low"] == consensus.SCORE_LOW
 
 
 def test_equal_weight_scales_each_group_to_the_same_weight():
@@ -97,8 +124,10 @@ def test_results_carry_shares_consensus_equal_weight_and_flags(db):
     assert rows[a]["equal_total"] == pytest.approx(6 * 5.5 / 8, abs=0.01)
     assert rows[b]["equal_total"] == pytest.approx(2 * 5.5 / 8 + 2 * 5.5 / 3, abs=0.01)
     assert rows[b]["equal_rank"] == 1 and rows[a]["equal_rank"] == 2
-    assert rows[a]["flags"] == ["contested", "single_group"]
+    assert rows[a]["flags"] == ["single_group"]
+    assert rows[a]["flag_groups"] == {"single_group": [big]}
     assert rows[b]["flags"] == ["broad_support"]
+    assert rows[b]["flag_groups"] == {"broad_support": [big, small]}
     assert rows[c]["flags"] == []
     # the spine's fields are still there, unchanged in meaning
     assert rows[a]["by_group"] == [
@@ -120,10 +149,27 @@ def test_score_mode_support_is_a_high_score(db):
     assert row["equal_total"] == pytest.approx((3.5 + 4) / 2)
 
 
+def test_score_mode_low_scores_of_a_group_make_it_contested(db):
+    workshop, (a, b, _c), people = room(db, {"mode": "score"}, sizes=(2, 2))
+    big, small = (g.id for g in workshop.groups)
+    for p in people["Big"]:
+        cast_vote(db, workshop, p, a, score=5)
+        cast_vote(db, workshop, p, b, score=5)
+    for p in people["Small"]:
+        cast_vote(db, workshop, p, a, score=1)
+        cast_vote(db, workshop, p, b, score=3)
+    db.commit()
+    rows = {r["activity_id"]: r for r in compute_results(db, workshop)["activities"]}
+    assert rows[a]["flags"] == ["contested", "single_group"]
+    assert rows[a]["flag_groups"] == {"contested": [small], "single_group": [big]}
+    assert rows[b]["flags"] == ["single_group"]  # 3 of 5 is no support, and no opposition
+
+
 def test_no_votes_no_consensus(db):
     workshop, _ids, _people = room(db, {"mode": "dots"})
     results = compute_results(db, workshop)
     assert results["voters"] == 0
     for row in results["activities"]:
         assert row["consensus"] == 0 and row["equal_total"] == 0 and row["flags"] == []
+        assert row["flag_groups"] == {}
         assert [s["share"] for s in row["support"]] == [None, None]

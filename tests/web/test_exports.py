@@ -287,3 +287,13 @@ def test_exports_need_the_facilitator(client, make_workshop, join, name, fmt):
     other = make_workshop()
     r = client.get(url(w, f"/export/{name}.{fmt}"), headers=other["auth"])
     assert r.status_code == 403 and b"Amina" not in r.data
+
+
+def test_activities_flags_say_what_was_measured_and_name_the_groups(client, voted):
+    """Dots cannot oppose: an activity backed by one group reads as such, never "contested"."""
+    w, ids = voted
+    rows = csv_rows(get_export(client, w, "activities", "csv", **{"Accept-Language": "fr"}))
+    flags = rows[0].index("drapeaux") if "drapeaux" in rows[0] else len(rows[0]) - 4
+    by_id = {row[1]: row for row in rows[1:]}
+    assert by_id[str(ids["first"])][flags] == "Soutenue par un seul groupe : Gouvernement"
+    assert "ontest" not in "".join(row[flags] for row in rows[1:])

@@ -23,6 +23,8 @@ from .text import clean_text
 from .workshops import MAX_TRACKS, bump_version
 
 MAX_IMPORT_ROWS = 1000
+#: at most this many activities hidden in one request (a room proposes a few hundred at most)
+MAX_BULK_HIDE = 500
 
 
 class ImportRefused(DomainError):
@@ -160,6 +162,22 @@ def set_activity_status(
         trim_votes_over_limit(session, workshop, activity)
     bump_version(session, workshop)
     return activity
+
+
+def hide_activities(session: Session, workshop: Workshop, activity_ids: object) -> list[Activity]:
+    """Hide several activities, each as `set_activity_status` hides one; all or none.
+
+    Refusals (an unknown or merged activity) raise before the handler commits, so the
+    transaction hides nothing. An id sent twice is hidden once.
+    """
+    if activity_ids is None or activity_ids == []:
+        raise DomainError("field_required", field="activity_ids")
+    if not isinstance(activity_ids, list):
+        raise DomainError("field_invalid", field="activity_ids")
+    if len(activity_ids) > MAX_BULK_HIDE:
+        raise DomainError("too_many", field="activity_ids", max=MAX_BULK_HIDE)
+    keys = list(dict.fromkeys(activity_key(raw) for raw in activity_ids))
+    return [set_activity_status(session, workshop, key, ActivityStatus.HIDDEN) for key in keys]
 
 
 def list_activities(

@@ -232,6 +232,27 @@ def edit_commitment(
     return commitment
 
 
+def confirm_commitments(
+    session: Session, workshop: Workshop, activity_id: object = None
+) -> list[Commitment]:
+    """Confirm every proposed commitment of the workshop, or of one activity; returns them."""
+    query = select(Commitment).where(
+        Commitment.workshop_id == workshop.id,
+        Commitment.status == CommitmentStatus.PROPOSED.value,
+    )
+    if activity_id is not None:
+        query = query.where(
+            Commitment.activity_id == get_activity(session, workshop, activity_id).id
+        )
+    confirmed = list(session.scalars(query.order_by(Commitment.id)))
+    for commitment in confirmed:
+        commitment.status = CommitmentStatus.CONFIRMED.value
+    if confirmed:
+        session.flush()
+        bump_version(session, workshop)
+    return confirmed
+
+
 def remove_commitment(session: Session, workshop: Workshop, commitment_id: object) -> None:
     commitment = get_commitment(session, workshop, commitment_id)
     session.execute(delete(Commitment).where(Commitment.id == commitment.id))

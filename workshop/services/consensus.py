@@ -9,14 +9,18 @@ from dataclasses import dataclass
 
 #: score mode: a score of at least this counts as support
 SCORE_SUPPORT = 4
+#: score mode: a score of at most this is a low score, the only opposition a vote can express
+SCORE_LOW = 2
 #: broad support: every group with voters has at least this share of its voters supporting
 BROAD_SHARE = 1 / 3
-#: contested: a majority of some group supports it while another gives no support at all
+#: a group's majority: this share of its voters (support, or low scores when contested)
 STRONG_SHARE = 1 / 2
-#: contested and single-group speak of a group's support: at least this many of its people
+#: a flag speaks of a group only through at least this many of its people
 MIN_SUPPORTERS = 2
 
-FLAGS = ("broad_support", "contested", "single_group")
+#: every flag, in the order they are listed; their words live in workshop/messages.py (FLAGS).
+#: Dots and approvals cannot oppose: only a score vote's low scores make `contested`.
+FLAGS = ("broad_support", "contested", "no_support_from", "single_group")
 
 
 def rule() -> dict:
@@ -24,6 +28,7 @@ def rule() -> dict:
     return {
         "score_support": SCORE_SUPPORT,
         "broad_share": round(BROAD_SHARE, 3),
+        "score_low": SCORE_LOW,
         "strong_share": round(STRONG_SHARE, 3),
         "min_supporters": MIN_SUPPORTERS,
     }
@@ -36,6 +41,8 @@ class GroupCounts:
     supporters: int = 0
     votes: int = 0
     points: int = 0
+    #: score mode: how many scored it at most SCORE_LOW (dots and approval: always 0)
+    low: int = 0
 
 
 def consensus_score(supporters: list[int], voters: list[int]) -> tuple[float, float]:
@@ -51,23 +58,48 @@ def consensus_score(supporters: list[int], voters: list[int]) -> tuple[float, fl
     return product ** (1 / len(factors)), product
 
 
-def flags(supporters: list[int], voters: list[int]) -> list[str]:
-    """broad_support, contested, single_group: see docs/consensus.md."""
-    present = [(s, v) for s, v in zip(supporters, voters, strict=True) if v > 0]
+def flag_groups(
+    supporters: list[int], voters: list[int], low: list[int] | None = None
+) -> dict[str, list[int]]:
+    """Each flag that holds, with the indexes of the groups its words name; docs/consensus.md.
+
+    `low` (score mode only) counts each group's low scores; without it nothing is contested,
+    since a dot or an approval that is not given says no more than an absence of support.
+    """
+    present = [i for i, v in enumerate(voters) if v > 0]
     if len(present) < 2:
-        return []  # with one group in the room there is no cross-group question
-    shares = [s / v for s, v in present]
-    found = []
-    if min(shares) >= BROAD_SHARE:
-        found.append("broad_support")
-    strong = any(s >= MIN_SUPPORTERS and s / v >= STRONG_SHARE for s, v in present)
-    silent = any(s == 0 and v >= MIN_SUPPORTERS for s, v in present)
-    if strong and silent:
-        found.append("contested")
-    backing = [s for s, _ in present if s > 0]
-    if len(backing) == 1 and backing[0] >= MIN_SUPPORTERS:
-        found.append("single_group")
+        return {}  # with one group in the room there is no cross-group question
+    found: dict[str, list[int]] = {}
+    if all(supporters[i] / voters[i] >= BROAD_SHARE for i in present):
+        found["broad_support"] = present
+    strong = any(
+        supporters[i] >= MIN_SUPPORTERS and supporters[i] / voters[i] >= STRONG_SHARE
+        for i in present
+    )
+    opposed = [
+        i
+        for i in present
+        if low is not None and low[i] >= MIN_SUPPORTERS and low[i] / voters[i] >= STRONG_SHARE
+    ]
+    if strong and opposed:
+        found["contested"] = opposed
+    backing = [i for i in present if supporters[i] > 0]
+    single = len(backing) == 1 and supporters[backing[0]] >= MIN_SUPPORTERS
+    silent = [
+        i
+        for i in present
+        if supporters[i] == 0 and voters[i] >= MIN_SUPPORTERS and i not in opposed
+    ]
+    if strong and silent and not single:  # single_group already says no other group supports
+        found["no_support_from"] = silent
+    if single:
+        found["single_group"] = backing
     return found
+
+
+def flags(supporters: list[int], voters: list[int], low: list[int] | None = None) -> list[str]:
+    """The keys of `flag_groups`, in FLAGS order."""
+    return list(flag_groups(supporters, voters, low))
 
 
 def _ranks(items: list[dict], key: str, field: str) -> None:
@@ -132,6 +164,11 @@ def annotate(
         item["consensus"] = round(score, 4)
         item["gic"] = round(product, 6)
         item["equal_total"] = equal.get(item["activity_id"], 0)
-        item["flags"] = flags(supporters, group_voters)
+        low = [g.low for g in per_group] if mean else None
+        found = flag_groups(supporters, group_voters, low)
+        item["flags"] = list(found)
+        item["flag_groups"] = {
+            flag: [group_ids[i] for i in indexes] for flag, indexes in found.items()
+        }
     _ranks(items, "consensus", "consensus_rank")
     _ranks(items, "equal_total", "equal_rank")

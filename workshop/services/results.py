@@ -15,6 +15,7 @@ def compute_results(session: Session, workshop: Workshop) -> dict:
     support = (
         case((Vote.value >= consensus.SCORE_SUPPORT, 1), else_=0) if mean else literal_column("1")
     )
+    low = case((Vote.value <= consensus.SCORE_LOW, 1), else_=0) if mean else literal_column("0")
     visible = (
         Activity.workshop_id == workshop.id,
         Activity.status == ActivityStatus.VISIBLE.value,
@@ -26,6 +27,7 @@ def compute_results(session: Session, workshop: Workshop) -> dict:
             func.count(Vote.id),
             func.sum(Vote.value),
             func.sum(support),
+            func.sum(low),
         )
         .join(Activity, Activity.id == Vote.activity_id)
         .join(Participant, Participant.id == Vote.participant_id)
@@ -44,9 +46,11 @@ def compute_results(session: Session, workshop: Workshop) -> dict:
     voters = sum(voters_by_group.values())
     per_group: dict[int, dict[int, tuple[int, int]]] = defaultdict(dict)
     supporters: dict[int, dict[int, int]] = defaultdict(dict)
-    for activity_id, group_id, count, total, supporting in rows:
+    lows: dict[int, dict[int, int]] = defaultdict(dict)
+    for activity_id, group_id, count, total, supporting, scored_low in rows:
         per_group[activity_id][group_id] = (count, int(total or 0))
         supporters[activity_id][group_id] = int(supporting or 0)
+        lows[activity_id][group_id] = int(scored_low or 0)
     activity_ids = session.scalars(select(Activity.id).where(*visible)).all()
     groups = list(workshop.groups)
     items = []
@@ -75,6 +79,7 @@ def compute_results(session: Session, workshop: Workshop) -> dict:
                 supporters=supporters[activity_id].get(g.id, 0),
                 votes=per_group[activity_id].get(g.id, (0, 0))[0],
                 points=per_group[activity_id].get(g.id, (0, 0))[1],
+                low=lows[activity_id].get(g.id, 0),
             )
             for g in groups
         ]

@@ -222,6 +222,19 @@ def hide_activity(code: str, activity_id: int):
     return _set_status(code, activity_id, ActivityStatus.HIDDEN)
 
 
+@bp.post("/workshops/<code>/activities/hide")
+def hide_activities(code: str):
+    """Hide several proposals at once: all of them in one transaction, or none."""
+    data = json_body()
+    with transaction() as db:
+        workshop = workshop_service.get_workshop(db, code)
+        require_facilitator(db, workshop)
+        hidden = activity_service.hide_activities(db, workshop, data.get("activity_ids"))
+        workshop_id, ids = workshop.id, [a.id for a in hidden]
+    broadcast(workshop_id)
+    return jsonify({"ok": True, "hidden": len(ids), "activity_ids": ids})
+
+
 @bp.post("/workshops/<code>/activities/<int:activity_id>/restore")
 def restore_activity(code: str, activity_id: int):
     return _set_status(code, activity_id, ActivityStatus.VISIBLE)

@@ -77,6 +77,13 @@ def js_strings() -> dict[str, object]:
         "facilitator": _("Facilitator"),
         "hide": _("Hide"),
         "restore": _("Restore"),
+        "select_all": _("Select every visible activity"),
+        "select_one": _("Select “%(title)s”"),
+        "hide_selection": _("Hide the selection (%(count)s)"),
+        "hide_selection_confirm": _(
+            "Hide these %(count)s activities? Their votes are kept but no longer count."
+        ),
+        "hidden_done": _("Activities hidden: %(count)s."),
         "edit": _("Edit"),
         "save": _("Save"),
         "cancel": _("Cancel"),

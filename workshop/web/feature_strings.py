@@ -2,6 +2,8 @@
 
 from flask_babel import gettext as _
 
+from ..messages import FLAGS, flag_hint
+
 
 def overlap_strings() -> dict[str, dict[str, str]]:
     """Strings of static/js/similar.js, merge.js and consensus.js (see context.js_strings)."""
@@ -48,9 +50,9 @@ def overlap_strings() -> dict[str, dict[str, str]]:
             "equal_weight_hint": _("Each group counts the same, whatever its size."),
             "raw": _("Raw total"),
             "rank_by": _("Rank by"),
-            "broad_support": _("Broad support"),
-            "contested": _("Contested"),
-            "single_group": _("Single group"),
+            # the words of the flags come from their one home; pages fill in the group names
+            "flags": {flag: str(words) for flag, words in FLAGS.items()},
+            "flag_hints": {flag: flag_hint(flag) for flag in FLAGS},
             "share_of": _("%(group)s: %(share)s%% of its voters (%(supporters)s of %(voters)s)"),
             "no_voters": _("%(group)s: no voter yet"),
             "rank_short": _("rank %(rank)s"),

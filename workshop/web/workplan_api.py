@@ -94,6 +94,22 @@ def add_commitment(code: str):
     return jsonify({"ok": True, "commitment": record}), 201
 
 
+@bp.post("/workshops/<code>/commitments/confirm")
+def confirm_commitments(code: str):
+    """Confirm every proposed commitment, of the whole plan or of one activity (`activity_id`)."""
+    data = request.get_json(silent=True) if request.content_length else {}
+    if not isinstance(data, dict):
+        data = json_body()  # a body that is not a JSON object: the usual 400
+    with transaction() as db:
+        workshop = workshop_service.get_workshop(db, code)
+        require_facilitator(db, workshop)
+        confirmed = commitment_service.confirm_commitments(db, workshop, data.get("activity_id"))
+        workshop_id, ids = workshop.id, [c.id for c in confirmed]
+    if ids:
+        broadcast(workshop_id)
+    return jsonify({"ok": True, "confirmed": len(ids), "commitment_ids": ids})
+
+
 @bp.patch("/workshops/<code>/commitments/<int:commitment_id>")
 def edit_commitment(code: str, commitment_id: int):
     data = json_body()

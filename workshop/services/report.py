@@ -1,11 +1,22 @@
 """The session report's data: participation, ranked results, the workplan, comments."""
 
 from collections import Counter, defaultdict
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import Activity, ActivityStatus, Comment, Commitment, Vote, Workshop
+from ..models import (
+    DEFAULT_TIME_ZONE,
+    Activity,
+    ActivityStatus,
+    Comment,
+    Commitment,
+    Vote,
+    Workshop,
+    utcnow,
+)
 from .activities import list_activities
 from .comments import list_comments
 from .commitments import ROLE_ORDER, list_commitments, organisation_key
@@ -13,6 +24,26 @@ from .merging import list_merges
 from .participants import count_by_group, list_participants
 from .results import compute_results
 from .workplan import retained_ids, workplan_issues, workplan_rows
+
+
+def time_zone(workshop: Workshop) -> ZoneInfo:
+    """The workshop's time zone (the default one if the stored name is unknown here)."""
+    try:
+        return ZoneInfo(workshop.time_zone or DEFAULT_TIME_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TIME_ZONE)
+
+
+def local_time(workshop: Workshop, instant: datetime) -> datetime:
+    """A stored instant (naive UTC, as every `created_at`) in the workshop's time zone."""
+    return instant.replace(tzinfo=UTC).astimezone(time_zone(workshop))
+
+
+def session_day(workshop: Workshop, now: datetime | None = None) -> date:
+    """The session's date: the one the facilitator set, else today in the workshop's zone."""
+    if workshop.session_date is not None:
+        return workshop.session_date
+    return local_time(workshop, now or utcnow()).date()
 
 
 def consensus_by_activity(session: Session, workshop: Workshop) -> dict[int, dict] | None:
@@ -32,7 +63,7 @@ def consensus_by_activity(session: Session, workshop: Workshop) -> dict[int, dic
 
 
 def merge_history(session: Session, workshop: Workshop) -> list[dict] | None:
-    """Standing merges of activities, `[{"at", "kept_title", "merged_titles": [...]}]`."""
+    """Standing merges, `[{"at", "kept_title", "merged_titles": [...]}]`, `at` local time."""
     titles = {
         activity_id: title
         for activity_id, title in session.execute(
@@ -41,7 +72,7 @@ def merge_history(session: Session, workshop: Workshop) -> list[dict] | None:
     }
     return [
         {
-            "at": merge.created_at.replace(microsecond=0).isoformat(sep=" "),
+            "at": local_time(workshop, merge.created_at).strftime("%Y-%m-%d %H:%M"),
             "kept_title": titles.get(merge.target_id, ""),
             "merged_titles": [titles.get(s.activity_id, "") for s in merge.sources],
         }
@@ -101,7 +132,7 @@ def participation(session: Session, workshop: Workshop) -> dict:
     by_organisation = [
         {
             "organisation": e["names"].most_common(1)[0][0],
-            "groups": ", ".join(name for name, _n in e["groups"].most_common() if name),
+            "groups": [name for name, _n in e["groups"].most_common() if name],
             "participants": e["participants"],
             "voters": e["voters"],
             "comments": e["comments"],
@@ -120,8 +151,12 @@ def participation(session: Session, workshop: Workshop) -> dict:
     }
 
 
-def report_data(session: Session, workshop: Workshop) -> dict:
-    """Everything the report page shows, as plain data (the template only lays it out)."""
+def report_data(session: Session, workshop: Workshop, now: datetime | None = None) -> dict:
+    """Everything the report page shows, as plain data (the template only lays it out).
+
+    `now` (UTC) is the clock: the session's date defaults to its day in the workshop's zone.
+    """
+    now = now or utcnow()
     results = compute_results(session, workshop)
     activities = {a.id: a for a in list_activities(session, workshop)}
     commitments = list_commitments(session, workshop)
@@ -166,7 +201,11 @@ def report_data(session: Session, workshop: Workshop) -> dict:
             "budget": workshop.budget,
             "per_activity_cap": workshop.per_activity_cap,
             "created_at": workshop.created_at,
+            "session_date": session_day(workshop, now),
+            "venue": workshop.venue or "",
+            "time_zone": time_zone(workshop).key,
         },
+        "generated_at": local_time(workshop, now),
         "groups": [{"id": g.id, "name": g.name} for g in workshop.groups],
         "participation": participation(session, workshop),
         "results": ranked,

@@ -4,6 +4,8 @@ import hmac
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import bindparam, delete, inspect, select
 from sqlalchemy.orm import Session
@@ -11,6 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..models import (
     NAME_MAX,
+    VENUE_MAX,
     WORKSHOP_DESCRIPTION_MAX,
     WORKSHOP_TITLE_MAX,
     Phase,
@@ -36,6 +39,9 @@ TRANSITIONS: dict[Phase, set[Phase]] = {
     Phase.CLOSED: {Phase.VOTING},
 }
 
+
+#: "leave it as it is", where None (JSON null) means something: a session date of null is today
+KEEP = object()
 
 #: phases in which the facilitator may open commitments: alongside voting, or after it
 COMMITMENT_PHASES = (Phase.VOTING.value, Phase.CLOSED.value)
@@ -203,6 +209,9 @@ def update_settings(
     commitments_open: object = None,
     show_comments: object = None,
     show_workplan: object = None,
+    session_date: object = KEEP,
+    venue: object = None,
+    time_zone: object = None,
 ) -> Workshop:
     """Change the facilitator's toggles and texts; None leaves a setting as it is."""
     if live_results is not None:
@@ -218,6 +227,12 @@ def update_settings(
         workshop.show_comments = _bool(show_comments, "show_comments")
     if show_workplan is not None:
         workshop.show_workplan = _bool(show_workplan, "show_workplan")
+    if session_date is not KEEP:
+        workshop.session_date = parse_session_date(session_date)
+    if venue is not None:
+        workshop.venue = clean_text(venue, "venue", VENUE_MAX)
+    if time_zone is not None:
+        workshop.time_zone = parse_time_zone(time_zone)
     if title is not None:
         workshop.title = clean_text(title, "title", WORKSHOP_TITLE_MAX, required=True)
     if description is not None:
@@ -226,6 +241,52 @@ def update_settings(
         )
     bump_version(session, workshop)
     return workshop
+
+
+def parse_session_date(value: object) -> date | None:
+    """An ISO date ("YYYY-MM-DD"), or None: the report then prints the day it is printed."""
+    if value is None:
+        return None
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise DomainError("field_invalid", field="session_date")
+
+
+def parse_time_zone(value: object) -> str:
+    """An IANA time zone name this server knows, e.g. "Africa/Casablanca"."""
+    if isinstance(value, str) and 0 < len(value) <= 64:
+        try:
+            return ZoneInfo(value).key
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            pass
+    raise DomainError("field_invalid", field="time_zone")
+
+
+#: offered in the console's time zone field (any IANA name is accepted)
+SUGGESTED_TIME_ZONES = (
+    "Africa/Casablanca",
+    "Africa/Algiers",
+    "Africa/Tunis",
+    "Africa/Cairo",
+    "Africa/Dakar",
+    "Africa/Abidjan",
+    "Europe/Paris",
+    "Europe/Brussels",
+    "Europe/Madrid",
+    "UTC",
+)
+
+
+def session_settings(workshop: Workshop) -> dict:
+    """The session's date (null: the day of printing), venue and time zone, for the API."""
+    return {
+        "session_date": workshop.session_date.isoformat() if workshop.session_date else None,
+        "venue": workshop.venue or "",
+        "time_zone": workshop.time_zone,
+    }
 
 
 def _bool(value: object, field: str) -> bool:

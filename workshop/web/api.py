@@ -92,6 +92,7 @@ def get_workshop(code: str):
         workshop = workshop_service.get_workshop(db, code)
         state = workshop_state(db, workshop, include_hidden=_is_facilitator(db, workshop))
         state["organisations"] = participant_service.organisation_suggestions(db, workshop)
+        state.update(workshop_service.session_settings(workshop))
     return jsonify(state)
 
 
@@ -111,6 +112,9 @@ def update_workshop(code: str):
             commitments_open=data.get("commitments_open"),
             show_comments=data.get("show_comments"),
             show_workplan=data.get("show_workplan"),
+            session_date=data.get("session_date", workshop_service.KEEP),
+            venue=data.get("venue"),
+            time_zone=data.get("time_zone"),
         )
         workshop_id = workshop.id
     broadcast(workshop_id)

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, redirect, render_template, request, session,
 
 from ..db import transaction
 from ..messages import error_message
+from ..models import VENUE_MAX
 from ..services import access as access_service
 from ..services import workshops as workshop_service
 from ..services.access import OWNER, Grant
@@ -144,4 +145,15 @@ def console(code: str):
             return render_template("host_locked.html"), 403
         links = workshop_links(workshop)
         info = {"code": workshop.code, "title": workshop.title, "owner": grant.role == OWNER}
-    return render_template("console.html", workshop=info, links=links, csrf=csrf_token())
+        report_settings = {
+            **workshop_service.session_settings(workshop),
+            "venue_max": VENUE_MAX,
+            "zones": workshop_service.SUGGESTED_TIME_ZONES,
+        }
+    return render_template(
+        "console.html",
+        workshop=info,
+        links=links,
+        csrf=csrf_token(),
+        report_settings=report_settings,
+    )

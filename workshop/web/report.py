@@ -1,16 +1,14 @@
 """The session report: a printable page in the workshop's language, with SVG charts."""
 
-from datetime import UTC, datetime
-
 from flask import Blueprint, render_template, request, url_for
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale, format_date, get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from .. import charts
 from ..config import ROOT
 from ..db import transaction
-from ..messages import GAPS, PHASES, ROLES
+from ..messages import GAPS, PHASES, ROLES, flag_words
 from ..models import Workshop
 from ..services import workshops as workshop_service
 from ..services.report import report_data
@@ -21,6 +19,9 @@ bp = Blueprint("report", __name__)
 LANGUAGES = ("fr", "ar", "en")
 #: stylesheets the report uses; the ZIP's copy carries them inline, to open from a disk
 STYLESHEETS = ("css/app.css", "css/report.css")
+#: how a language joins a list of names, and a list of titles (which may hold commas)
+LIST_SEPARATORS = {"ar": "، "}
+TITLE_SEPARATORS = {"ar": "؛ "}
 
 
 def report_language(workshop: Workshop, asked: str | None) -> str:
@@ -41,6 +42,13 @@ def _voting_rule(workshop: dict) -> str:
             return _("Approval: at most %(budget)s activities each", budget=workshop["budget"])
         return _("Approval: one vote per activity")
     return _("Score: each activity rated from 1 to 5")
+
+
+def _flag_words(data: dict) -> None:
+    """Each result's consensus flags in words, from their one home (messages.FLAGS)."""
+    group_names = {g["id"]: g["name"] for g in data["groups"]}
+    for result in data["results"]:
+        result["flag_words"] = flag_words(result, group_names)
 
 
 def _charts(data: dict, rtl: bool) -> dict:
@@ -106,7 +114,10 @@ def _inline_css() -> str:
 def render_report(db: Session, workshop: Workshop, *, standalone: bool) -> str:
     """The report's HTML; `standalone` inlines the stylesheets and leaves out every link."""
     data = report_data(db, workshop)
-    rtl = str(get_locale() or "fr") == "ar"
+    _flag_words(data)
+    language = str(get_locale() or "fr")
+    rtl = language == "ar"
+    generated = data["generated_at"]
     return render_template(
         "report.html",
         data=data,
@@ -115,7 +126,10 @@ def render_report(db: Session, workshop: Workshop, *, standalone: bool) -> str:
         phase=PHASES[data["workshop"]["phase"]],
         roles=ROLES,
         gaps=GAPS,
-        generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        session_date=format_date(data["workshop"]["session_date"], "long"),
+        generated_at=f"{generated:%Y-%m-%d %H:%M} ({data['workshop']['time_zone']})",
+        list_separator=LIST_SEPARATORS.get(language, ", "),
+        title_separator=TITLE_SEPARATORS.get(language, "; "),
         standalone=standalone,
         inline_css=_inline_css() if standalone else "",
         stylesheets=STYLESHEETS,

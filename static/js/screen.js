@@ -1,6 +1,8 @@
 /* The big screen: join QR, participants by group, proposals arriving, results moving.
+   One scene at a time, chosen in the console (state.screen_scene; "auto" follows the phase).
    Rows are kept and updated in place: bars glide, numbers count, rows slide to their new rank
-   (no flicker, no full re-render per update). */
+   (no flicker, no full re-render per update). A list longer than the screen is never cut and
+   never shrunk: it turns its pages ("11–18 of 18"), one every config.page_ms. */
 (function () {
   "use strict";
 
@@ -12,7 +14,7 @@
   var proposalItems = {};
   var resultRows = {};
   var groupItems = {};
-  var measured = false; // the first rows are measured once drawn, to know how many fit
+  var proposalsDrawn = false;
   var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
   function groupIndex(groupId) {
@@ -94,10 +96,10 @@
       keep[activity.id] = true;
       var item = proposalItems[activity.id];
       if (!item) {
-        item = { li: el("li", { className: "proposal" }), title: el("span", { className: "proposal-title", dir: "auto" }), track: el("span", { className: "proposal-track", dir: "auto" }) };
+        item = { li: el("li", { className: "proposal", "data-activity-id": String(activity.id) }), title: el("span", { className: "proposal-title", dir: "auto" }), track: el("span", { className: "proposal-track", dir: "auto" }) };
         item.li.appendChild(item.title);
         item.li.appendChild(item.track);
-        if (state && Object.keys(proposalItems).length) {
+        if (proposalsDrawn) {
           item.li.classList.add("new"); // a new proposal glows, then settles
           setTimeout(function () { item.li.classList.remove("new"); }, 2500);
         }
@@ -114,6 +116,7 @@
         delete proposalItems[id];
       }
     });
+    proposalsDrawn = true; // from now on, a proposal that was not there is new
     A.byId("proposal-count").textContent = String(state.activities.length);
     A.byId("proposals-empty").hidden = state.activities.length > 0;
   }
@@ -152,34 +155,6 @@
     return row;
   }
 
-  /** How many rows fit above the bottom of the window (at least 3), from the first row drawn. */
-  function rowsThatFit() {
-    var list = A.byId("results");
-    var first = list.firstElementChild;
-    if (!first || !first.offsetHeight) return 10;
-    var gap = parseFloat(getComputedStyle(list).rowGap) || 0;
-    var more = A.byId("results-more");
-    var moreHeight = parseFloat(getComputedStyle(more).fontSize) * 2;
-    var main = document.querySelector(".screen-main");
-    var bottom = parseFloat(getComputedStyle(main).paddingBlockEnd) + document.querySelector(".screen-foot").offsetHeight;
-    var room = window.innerHeight - list.getBoundingClientRect().top - moreHeight - bottom;
-    return Math.max(3, Math.floor((room + gap) / (first.offsetHeight + gap)));
-  }
-
-  /** The big screen never scrolls: drop the last rows while the page is taller than the window. */
-  function trimToFit(shownCount) {
-    var list = A.byId("results");
-    var more = A.byId("results-more");
-    var root = document.documentElement;
-    while (list.children.length > 3 && root.scrollHeight > window.innerHeight) {
-      var last = list.lastElementChild;
-      delete resultRows[last.getAttribute("data-activity")];
-      last.remove();
-      more.hidden = false;
-      more.textContent = A.fmt(t.more_activities, { count: shownCount - list.children.length });
-    }
-  }
-
   function renderResults() {
     if (!results || !state) return;
     A.byId("voters").textContent = String(results.voters);
@@ -192,10 +167,7 @@
     Object.keys(resultRows).forEach(function (id) { before[id] = resultRows[id].li.getBoundingClientRect().top; });
     var keep = {};
     var shown = results.activities.filter(function (r) { return titleOf(r.activity_id) !== null; });
-    list.classList.toggle("is-few", shown.length <= 5);
-    list.classList.toggle("is-many", shown.length > 5);
-    var limit = Math.min(shown.length, rowsThatFit());
-    shown.slice(0, limit).forEach(function (r, index) {
+    shown.forEach(function (r, index) {
       keep[r.activity_id] = true;
       var row = resultRow(r.activity_id);
       row.rank.textContent = String(r.rank);
@@ -231,43 +203,194 @@
         delete resultRows[id];
       }
     });
-    if (!still) {
-      Object.keys(keep).forEach(function (id) {
-        if (before[id] === undefined) return;
-        var li = resultRows[id].li;
-        var moved = before[id] - li.getBoundingClientRect().top;
-        if (!moved) return;
-        li.style.transition = "none";
-        li.style.transform = "translateY(" + moved + "px)";
-        li.getBoundingClientRect(); // apply the old position before gliding to the new one
-        li.style.transition = "";
-        li.style.transform = "";
-      });
-    }
-    var more = A.byId("results-more");
-    more.hidden = shown.length <= limit;
-    more.textContent = A.fmt(t.more_activities, { count: shown.length - limit });
-    trimToFit(shown.length);
+    slide = { before: before, keep: keep };
     A.byId("results-empty").hidden = results.voters > 0 || shown.length === 0;
-    if (!measured && list.firstElementChild && list.firstElementChild.offsetHeight) {
-      measured = true;
-      requestAnimationFrame(renderResults);
-    }
   }
+
+  var slide = null;
+
+  /** Rows that moved slide from where they were to their new rank (FLIP), once laid out. */
+  function slideRows() {
+    var moves = slide;
+    slide = null;
+    if (still || !moves) return;
+    Object.keys(moves.keep).forEach(function (id) {
+      if (!moves.before[id] || !resultRows[id]) return; // on another page before: nothing to slide from
+      var li = resultRows[id].li;
+      var now = li.getBoundingClientRect().top;
+      var moved = moves.before[id] - now;
+      if (!moved || !now) return;
+      li.style.transition = "none";
+      li.style.transform = "translateY(" + moved + "px)";
+      li.getBoundingClientRect(); // apply the old position before gliding to the new one
+      li.style.transition = "";
+      li.style.transform = "";
+    });
+  }
+
+  // -- pages ------------------------------------------------------------------------------
+
+  /**
+   * Pages of a list that may be longer than its box: every item is laid out once to measure
+   * where the box ends, then only one page is shown. `items()` gives the nodes in order;
+   * `extra` adds pages that are not items (the equal-weight ranking after the results).
+   */
+  function Pager(box, items, indicator, extra, options) {
+    this.box = box;
+    this.items = items;
+    this.indicator = indicator;
+    this.extra = extra || null;
+    this.options = options || {};
+    this.starts = [0];
+    this.total = 0;
+    this.index = 0;
+  }
+
+  Pager.prototype.count = function () {
+    return this.starts.length + (this.extra && this.extra.on() ? 1 : 0);
+  };
+
+  Pager.prototype.measure = function () {
+    var nodes = this.items();
+    var extraShown = this.extra && this.index >= this.starts.length;
+    if (this.extra) this.extra.show(false);
+    nodes.forEach(function (n) { n.hidden = false; });
+    this.total = nodes.length;
+    this.starts = [0];
+    var room = this.box.clientHeight;
+    var top = null;
+    nodes.forEach(function (n, i) {
+      var r = n.getBoundingClientRect();
+      if (top === null) top = r.top;
+      else if (r.bottom - top > room + 0.5) {
+        var start = i;
+        // a heading goes to the next page with what it heads
+        var heads = this.options.heading;
+        if (heads && start - 1 > this.starts[this.starts.length - 1] && heads(nodes[start - 1])) start -= 1;
+        this.starts.push(start);
+        top = nodes[start].getBoundingClientRect().top;
+      }
+    }, this);
+    this.index = extraShown && this.extra.on() ? this.starts.length : Math.min(this.index, this.count() - 1);
+    this.show(nodes);
+  };
+
+  Pager.prototype.show = function (nodes) {
+    nodes = nodes || this.items();
+    var onExtra = this.index >= this.starts.length;
+    var first = onExtra ? 0 : this.starts[this.index];
+    var last = onExtra ? 0 : (this.index + 1 < this.starts.length ? this.starts[this.index + 1] : nodes.length);
+    nodes.forEach(function (n, i) { n.hidden = onExtra || i < first || i >= last; });
+    if (this.extra) this.extra.show(onExtra);
+    var paged = this.starts.length > 1 && !onExtra;
+    if (this.indicator) {
+      // what the room counts: items, not the headings between them
+      var counted = this.options.heading ? nodes.map(function (n) { return !this.options.heading(n); }, this) : nodes.map(function () { return true; });
+      var before = counted.slice(0, first).filter(Boolean).length;
+      var upTo = counted.slice(0, last).filter(Boolean).length;
+      var total = counted.filter(Boolean).length;
+      this.indicator.hidden = !paged;
+      this.indicator.textContent = paged ? A.fmt(t.page_of, { first: before + 1, last: upTo, total: total }) : "";
+      this.indicator.setAttribute("data-first", String(before + 1));
+      this.indicator.setAttribute("data-last", String(upTo));
+      this.indicator.setAttribute("data-total", String(total));
+    }
+  };
+
+  Pager.prototype.next = function () {
+    this.index = (this.index + 1) % Math.max(1, this.count());
+    this.show();
+    return this.index;
+  };
+
+  function childrenOf(id) {
+    return function () {
+      var node = A.byId(id);
+      return node ? Array.prototype.slice.call(node.children) : [];
+    };
+  }
+
+  var pagers = {
+    proposals: new Pager(A.byId("proposals"), childrenOf("proposals"), A.byId("proposals-pages")),
+    results: new Pager(A.byId("results"), childrenOf("results"), A.byId("results-pages"), {
+      on: function () {
+        var panel = A.byId("equal-weight");
+        return !!(state && state.show_group_split && panel && !panel.hidden);
+      },
+      show: function (on) { A.byId("results-section").classList.toggle("on-equal-page", on); },
+    }),
+  };
+
+  /** The comments' and the workplan's lists are drawn by comments.js and workplan.js. */
+  function featurePager(scene) {
+    if (pagers[scene]) return pagers[scene];
+    if (scene !== "comments" && scene !== "workplan") return null;
+    var section = A.byId(scene === "comments" ? "screen-comments" : "workplan-section");
+    if (!section) return null;
+    var box = section.querySelector(scene === "comments" ? ".screen-comments-list" : ".workplan-grid");
+    var indicator = el("p", { className: "pager", "data-pager": "", hidden: true });
+    var heading = section.querySelector("h2");
+    var head = el("div", { className: "scene-head" });
+    heading.parentNode.insertBefore(head, heading);
+    head.appendChild(heading);
+    head.appendChild(indicator);
+    pagers[scene] = new Pager(box, function () {
+      return Array.prototype.slice.call(box.querySelectorAll(scene === "comments" ? ":scope > li" : ".track-heading, .plan-card"));
+    }, indicator, null, {
+      heading: function (node) { return node.classList.contains("track-heading"); },
+    });
+    return pagers[scene];
+  }
+
+  function sceneOf() {
+    var chosen = state.screen_scene || "auto";
+    return chosen === "auto" ? A.config.auto_scenes[state.phase] || "results" : chosen;
+  }
+
+  var scene = null;
+
+  /** Show the scene chosen in the console, and lay its list out in pages. */
+  function layoutScene() {
+    scene = sceneOf();
+    document.body.setAttribute("data-scene", scene);
+    var corner = (scene === "proposals" || scene === "results") && state.phase !== "closed";
+    document.body.toggleAttribute("data-corner", corner);
+    A.byId("results-section").hidden = false; // workplan.js hides them: the scene decides
+    A.byId("proposals-section").hidden = false;
+    var workplan = A.byId("workplan-section");
+    if (workplan) workplan.style.fontSize = ""; // the type stays the room's size: pages instead
+    var comments = A.byId("screen-comments");
+    A.byId("scene-empty").hidden = !(scene === "comments" && (!comments || comments.hidden));
+    var pager = featurePager(scene);
+    if (pager) pager.measure();
+    if (scene === "results") slideRows();
+    else slide = null;
+    if (state && (scene !== "results" || results)) document.body.setAttribute("data-drawn", "1");
+  }
+
+  function nextPage() {
+    var pager = scene && featurePager(scene);
+    return pager ? pager.next() : 0;
+  }
+
+  /** For rehearsals and tests: turn the page now (the page also turns by itself). */
+  A.screen = {
+    nextPage: nextPage,
+    pageIndex: function () { var p = scene && featurePager(scene); return p ? p.index : 0; },
+  };
+  setInterval(nextPage, A.config.page_ms || 12000);
 
   function render() {
     if (!state) return;
     A.byId("phase").textContent = t.phases[state.phase];
     A.byId("phase").className = "phase phase-" + state.phase;
     document.body.setAttribute("data-phase", state.phase);
-    var voting = state.phase === "voting" || state.phase === "closed";
-    A.byId("results-section").hidden = !voting;
-    A.byId("proposals-section").hidden = voting || (state.phase === "setup" && state.activities.length === 0);
     renderGroups();
     renderProposals();
     renderLegend();
     renderResults();
     A.run("screenRender", state, results);
+    layoutScene();
   }
 
   A.connect({ code: A.config.code, screen_key: A.config.screen_key }, {
@@ -278,15 +401,14 @@
     },
     results: function (data) {
       results = data;
-      renderResults();
-      if (state) A.run("screenRender", state, results);
+      render();
     },
   });
 
   var resizing = null;
   window.addEventListener("resize", function () {
     clearTimeout(resizing);
-    resizing = setTimeout(renderResults, 200);
+    resizing = setTimeout(function () { if (state) layoutScene(); }, 200);
   });
 
   // Full screen: a button (hidden once in full screen) and the F key.

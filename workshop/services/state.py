@@ -70,6 +70,7 @@ def workshop_state(
         "phase": workshop.phase,
         "live_results": workshop.live_results,
         "show_group_split": workshop.show_group_split,
+        "screen_scene": workshop.screen_scene,
         "voting": voting_rule(workshop),
         "groups": groups,
         "participants": sum(g["participants"] for g in groups),

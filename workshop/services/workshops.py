@@ -17,10 +17,12 @@ from ..models import (
     WORKSHOP_DESCRIPTION_MAX,
     WORKSHOP_TITLE_MAX,
     Phase,
+    ScreenScene,
     StakeholderGroup,
     Track,
     VotingMode,
     Workshop,
+    utcnow,
 )
 from .errors import DomainError, Forbidden, NotFound
 from .text import clean_int, clean_text
@@ -194,6 +196,9 @@ def set_phase(session: Session, workshop: Workshop, phase: object) -> Workshop:
     if target not in TRANSITIONS[current]:
         raise DomainError("phase_transition_refused", current=current.value, target=target.value)
     workshop.phase = target.value
+    # A countdown that has run out belongs to the phase it timed: it leaves the screens' headers.
+    if workshop.timer_ends_at is not None and workshop.timer_ends_at <= utcnow():
+        workshop.timer_ends_at = None
     bump_version(session, workshop)
     return workshop
 
@@ -209,11 +214,18 @@ def update_settings(
     commitments_open: object = None,
     show_comments: object = None,
     show_workplan: object = None,
+    screen_scene: object = None,
     session_date: object = KEEP,
     venue: object = None,
     time_zone: object = None,
 ) -> Workshop:
-    """Change the facilitator's toggles and texts; None leaves a setting as it is."""
+    """Change the facilitator's toggles and texts; None leaves a setting as it is.
+
+    The big screen shows one scene at a time (`screen_scene`). `show_comments` and
+    `show_workplan` are kept as the older way of saying the same thing: turning one on picks
+    its scene, turning it off goes back to the automatic scene; `screen_scene`, if given too,
+    has the last word. The two flags always say whether that scene is the one shown.
+    """
     if live_results is not None:
         workshop.live_results = _bool(live_results, "live_results")
     if show_group_split is not None:
@@ -223,10 +235,18 @@ def update_settings(
         if opening and workshop.phase not in COMMITMENT_PHASES:
             raise DomainError("commitments_phase")
         workshop.commitments_open = opening
-    if show_comments is not None:
-        workshop.show_comments = _bool(show_comments, "show_comments")
-    if show_workplan is not None:
-        workshop.show_workplan = _bool(show_workplan, "show_workplan")
+    for flag, value, scene in (
+        ("show_comments", show_comments, ScreenScene.COMMENTS),
+        ("show_workplan", show_workplan, ScreenScene.WORKPLAN),
+    ):
+        if value is None:
+            continue
+        if _bool(value, flag):
+            set_screen_scene(workshop, scene)
+        elif workshop.screen_scene == scene.value:
+            set_screen_scene(workshop, ScreenScene.AUTO)
+    if screen_scene is not None:
+        set_screen_scene(workshop, screen_scene)
     if session_date is not KEEP:
         workshop.session_date = parse_session_date(session_date)
     if venue is not None:
@@ -241,6 +261,28 @@ def update_settings(
         )
     bump_version(session, workshop)
     return workshop
+
+
+#: what the automatic scene shows in each phase
+AUTO_SCENES = {
+    Phase.SETUP.value: ScreenScene.JOIN.value,
+    Phase.PROPOSING.value: ScreenScene.PROPOSALS.value,
+    Phase.VOTING.value: ScreenScene.RESULTS.value,
+    Phase.CLOSED.value: ScreenScene.RESULTS.value,
+}
+
+
+def set_screen_scene(workshop: Workshop, scene: object) -> None:
+    """Show `scene` (a ScreenScene value) on the big screen, and keep the two flags in step."""
+    try:
+        chosen = ScreenScene(scene) if isinstance(scene, str) else None
+    except ValueError:
+        chosen = None
+    if chosen is None:
+        raise DomainError("field_invalid", field="screen_scene")
+    workshop.screen_scene = chosen.value
+    workshop.show_comments = chosen is ScreenScene.COMMENTS
+    workshop.show_workplan = chosen is ScreenScene.WORKPLAN
 
 
 def parse_session_date(value: object) -> date | None:

@@ -112,6 +112,7 @@ def update_workshop(code: str):
             commitments_open=data.get("commitments_open"),
             show_comments=data.get("show_comments"),
             show_workplan=data.get("show_workplan"),
+            screen_scene=data.get("screen_scene"),
             session_date=data.get("session_date", workshop_service.KEEP),
             venue=data.get("venue"),
             time_zone=data.get("time_zone"),

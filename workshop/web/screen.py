@@ -4,13 +4,22 @@ import io
 
 import qrcode
 import qrcode.image.svg
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, render_template, request
+from flask_babel import force_locale
 
+from .. import LANGUAGES
 from ..db import transaction
 from ..services import workshops as workshop_service
+from ..services.workshops import AUTO_SCENES
 from .common import workshop_links
+from .screen_strings import scene_picker, screen_strings
 
 bp = Blueprint("screen", __name__)
+
+#: how long the big screen shows one page of a list longer than the screen, in seconds
+PAGE_SECONDS = 12
+#: the shortest page time a URL may ask for (?page_seconds=, for rehearsals and tests)
+PAGE_SECONDS_MIN = 1
 
 
 def qr_svg(data: str) -> bytes:
@@ -33,7 +42,39 @@ def show(code: str, key: str):
         workshop_service.check_screen_key(workshop, key)
         links = workshop_links(workshop)
         info = {"code": workshop.code, "title": workshop.title, "screen_key": key}
-    return render_template("screen.html", workshop=info, links=links)
+        language = workshop.language
+    config = {
+        "code": info["code"],
+        "screen_key": key,
+        "role": "screen",
+        "page_ms": 1000 * page_seconds(request.args.get("page_seconds")),
+        "auto_scenes": AUTO_SCENES,
+    }
+    # The projector's browser speaks whatever it was installed in: the room speaks the
+    # workshop's language, unless the URL says otherwise (?lang=, kept by the switcher).
+    chosen = request.args.get("lang")
+    with force_locale(chosen if chosen in LANGUAGES else language):
+        return render_template(
+            "screen.html",
+            workshop=info,
+            links=links,
+            config=config,
+            screen_strings=screen_strings(),
+        )
+
+
+@bp.app_context_processor
+def _scene_picker():
+    """The console's scene picker (templates/console.html) names the scenes with this."""
+    return {"scene_picker": scene_picker}
+
+
+def page_seconds(asked: str | None) -> int:
+    """The page time a URL asks for, within bounds, else the default."""
+    try:
+        return max(PAGE_SECONDS_MIN, min(600, int(asked))) if asked else PAGE_SECONDS
+    except ValueError:
+        return PAGE_SECONDS
 
 
 @bp.get("/qr/<code>.svg")

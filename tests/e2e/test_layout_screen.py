@@ -1,0 +1,112 @@
+"""The big screen, measured as the back of the room sees it, over a sample of what can be switched
+on (tests/e2e/layout.py says what "readable" means; scripts/contact_sheet.py runs the whole
+matrix and draws it). One seeded workshop per activity count, one browser for every case."""
+
+import pytest
+
+from tests.e2e import layout
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+CASES = layout.sampled_matrix(24)
+
+
+@pytest.fixture(scope="module")
+def rooms(server):
+    return {room: layout.seed_room(server.url, room) for room in layout.ROOMS}
+
+
+@pytest.fixture(scope="module")
+def screens(browser):
+    """One browser context per resolution and language, made when first needed."""
+    made = {}
+
+    def _get(size, lang):
+        key = (size, lang)
+        if key not in made:
+            made[key] = browser.new_context(
+                viewport={"width": size[0], "height": size[1]},
+                locale={"fr": "fr-FR", "ar": "ar-MA", "en": "en-GB"}[lang],
+                reduced_motion="reduce",
+            )
+            made[key].set_default_timeout(10_000)
+        return made[key]
+
+    yield _get
+    for context in made.values():
+        context.close()
+
+
+def open_screen(screens, server, w, case):
+    layout.set_case(server.url, w, case)
+    page = screens(case["size"], case["lang"]).new_page()
+    page.goto(layout.screen_url(w, case["lang"]))
+    scene = layout.effective_scene(case)
+    page.wait_for_function("() => document.body.dataset.phase === 'voting'")
+    page.wait_for_function(
+        "(scene) => document.body.dataset.scene === scene && document.body.dataset.drawn === '1'",
+        arg=scene,
+    )
+    return page
+
+
+@pytest.mark.parametrize("case", CASES, ids=[layout.case_id(c) for c in CASES])
+def test_the_big_screen_reaches_the_back_of_the_room(case, rooms, screens, server):
+    w = rooms[case["room"]]
+    page = open_screen(screens, server, w, case)
+    try:
+        facts = page.evaluate(layout.FACTS_JS)
+        problems = layout.check_facts(facts)
+        scene = layout.effective_scene(case)
+        seen, read, later = layout.rotation(page, scene)
+        problems += later
+        if scene in ("results", "proposals"):
+            missing = set(w["ids"]) - seen
+            if missing:
+                problems.append(
+                    f"{len(missing)} of {len(w['ids'])} activities never shown (pages read: {read})"
+                )
+            if len(w["ids"]) > len(page.evaluate(layout.SHOWN_IDS_JS, layout.list_selector(scene))):
+                assert read, "a list longer than the screen says which rows it shows"
+        if scene == "join":
+            code = page.locator(".join-code")
+            assert code.is_visible() and code.bounding_box()["height"] > 0.08 * case["size"][1]
+        else:
+            assert facts["texts"], "the scene shows something to read"
+        if case["timer"]:
+            assert page.locator("#timer").is_visible()
+        assert not problems, "\n".join(problems)
+    finally:
+        page.close()
+
+
+def test_the_countdown_keeps_the_header_on_one_line_and_goes_when_reset(rooms, screens, server):
+    """(A countdown that ran out leaves with its phase: tests/web/test_screen_scene.py.)"""
+    w = layout.seed_room(server.url, "3", participants=2)
+    case = {"size": (1280, 720), "lang": "fr", "scene": "results", "split": False, "timer": True}
+    page = open_screen(screens, server, w, case)
+    try:
+        timer = page.locator("#timer")
+        assert timer.is_visible()
+        header = page.locator(".screen-bar").bounding_box()
+        title = page.locator(".screen-bar h1").bounding_box()
+        assert header["height"] < 2 * title["height"] + 30, "one line"
+        layout.call(
+            server.url,
+            "POST",
+            f"/api/workshops/{w['code']}/phase",
+            {"phase": "closed"},
+            w["facilitator_token"],
+        )
+        page.wait_for_function("() => document.body.dataset.phase === 'closed'")
+        assert timer.is_visible(), "a running countdown goes on into the next phase"
+        layout.call(
+            server.url,
+            "POST",
+            f"/api/workshops/{w['code']}/timer",
+            {"action": "reset"},
+            w["facilitator_token"],
+        )
+        page.wait_for_selector("#timer", state="hidden")
+    finally:
+        page.close()

@@ -251,6 +251,7 @@
   };
 
   Pager.prototype.measure = function () {
+    if (this.options.grow) this.grow();
     var nodes = this.items();
     var extraShown = this.extra && this.index >= this.starts.length;
     if (this.extra) this.extra.show(false);
@@ -273,6 +274,22 @@
     }, this);
     this.index = extraShown && this.extra.on() ? this.starts.length : Math.min(this.index, this.count() - 1);
     this.show(nodes);
+  };
+
+  /** A short list takes the room: its type grows (never below the room's size) while every
+      row still fits on one page, so that three activities do not leave half the screen empty. */
+  Pager.prototype.grow = function () {
+    var box = this.box;
+    var nodes = this.items();
+    nodes.forEach(function (n) { n.hidden = false; });
+    if (this.extra) this.extra.show(false);
+    var steps = nodes.length > 15 ? [] : this.options.grow; // a long list pages at the room's size
+    for (var i = 0; i < steps.length; i += 1) {
+      box.style.fontSize = steps[i] + "em";
+      var last = nodes[nodes.length - 1];
+      if (!last || last.getBoundingClientRect().bottom <= box.getBoundingClientRect().bottom + 0.5) return;
+    }
+    box.style.fontSize = "";
   };
 
   Pager.prototype.show = function (nodes) {
@@ -318,7 +335,7 @@
         return !!(state && state.show_group_split && panel && !panel.hidden);
       },
       show: function (on) { A.byId("results-section").classList.toggle("on-equal-page", on); },
-    }),
+    }, { grow: [1.5, 1.35, 1.2, 1.1] }),
   };
 
   /** The comments' and the workplan's lists are drawn by comments.js and workplan.js. */

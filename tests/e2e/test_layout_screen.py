@@ -110,3 +110,31 @@ def test_the_countdown_keeps_the_header_on_one_line_and_goes_when_reset(rooms, s
         page.wait_for_selector("#timer", state="hidden")
     finally:
         page.close()
+
+
+def test_the_console_picks_the_scene_and_says_what_the_projector_shows(rooms, screens, server):
+    w = rooms["3"]
+    case = {"size": (1280, 720), "lang": "fr", "scene": "auto", "split": False, "timer": False}
+    screen = open_screen(screens, server, w, case)
+    console = screens((1366, 768), "fr").new_page()
+    try:
+        console.goto(w["facilitator_url"])
+        label = console.locator("#scene-now")
+        label.wait_for()
+        console.wait_for_function(
+            "() => document.getElementById('scene-now').textContent.includes('automatique')"
+        )
+        assert label.text_content() == "Sur l'écran : Résultats (automatique)"
+        console.locator("#scene-picker button[data-scene=comments]").click()
+        console.wait_for_function(
+            "(text) => document.getElementById('scene-now').textContent === text",
+            arg="Sur l'écran : Commentaires",
+        )
+        pressed = console.locator("#scene-picker button[aria-pressed=true]")
+        assert pressed.get_attribute("data-scene") == "comments"
+        screen.wait_for_function("() => document.body.dataset.scene === 'comments'")
+        assert screen.locator("#screen-comments").is_visible()
+        assert not screen.locator("#results-section").is_visible()
+    finally:
+        console.close()
+        screen.close()

@@ -3,6 +3,7 @@
     python scripts/contact_sheet.py                  # screen (the matrix below), console, report
     python scripts/contact_sheet.py --surface screen --full   # every case of the big screen
     python scripts/contact_sheet.py --base http://127.0.0.1:5000   # against a running server
+    python scripts/contact_sheet.py --surface screen --limit 0 --docs   # docs/screenshots/ only
 
 Starts its own `run.py` on 127.0.0.1 (SQLite in a temporary folder) unless --base is given, seeds
 one THAMM-like workshop per activity count (tests/e2e/layout.py), and writes
@@ -13,6 +14,7 @@ the script exits with 1 if anything was. Default matrix: every resolution × lan
 """
 
 import argparse
+import io
 import subprocess
 import sys
 import tempfile
@@ -171,6 +173,40 @@ def report_sheet(browser, base: str, rooms: dict, work: Path) -> None:
     compose(shots, OUT / "report.png", columns=3)
 
 
+#: the README's and docs' pictures of the big screen: name -> (room, scene, language, split);
+#: screen-workplan.png comes from scripts/screenshots.py (demo_session.py's commitments)
+DOCS_PICTURES = {
+    "screen-join-fr.png": ("18", "join", "fr", False),
+    "screen-results-fr.png": ("18", "results", "fr", False),
+    "screen-results-ar.png": ("18", "results", "ar", False),
+    "big-screen-group-split.png": ("18", "results", "fr", True),
+}
+
+
+def docs_pictures(browser, base: str, rooms: dict) -> None:
+    """docs/screenshots/ of the big screen at 1920×1080, made small as docs_screenshots.py does
+    (two thirds, a 64-colour palette), on the first page (the rotation paused)."""
+    target = ROOT / "docs" / "screenshots"
+    for name, (room, scene, lang, split) in DOCS_PICTURES.items():
+        case = {"size": (1920, 1080), "lang": lang, "scene": scene, "split": split, "timer": False}
+        layout.set_case(base, rooms[room], case)
+        context = browser.new_context(
+            viewport={"width": 1920, "height": 1080}, locale=LOCALES[lang], reduced_motion="reduce"
+        )
+        page = context.new_page()
+        page.goto(layout.screen_url(rooms[room], lang))
+        page.wait_for_function(
+            "(s) => document.body.dataset.scene === s && document.body.dataset.drawn === '1'",
+            arg=scene,
+        )
+        image = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
+        context.close()
+        image = image.resize((1280, 720), Image.LANCZOS)
+        small = image.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        small.save(target / name, optimize=True)
+        print(f"docs/screenshots/{name}: {(target / name).stat().st_size:,} bytes")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", help="a running Atelier (else one is started on 127.0.0.1)")
@@ -179,11 +215,12 @@ def main() -> int:
     parser.add_argument("--limit", type=int, help="only the first N cases (a quick look)")
     parser.add_argument("--only", help="only the cases whose name contains this (e.g. 1024x768-ar)")
     parser.add_argument("--shots", action="store_true", help="keep each picture (in screen/)")
+    parser.add_argument("--docs", action="store_true", help="also the big screen's docs pictures")
     args = parser.parse_args()
     surfaces = args.surface or ["screen", "console", "report"]
     cases = layout.full_matrix() if args.full else default_matrix()
     cases = [c for c in cases if not args.only or args.only in layout.case_id(c)]
-    cases = cases[: args.limit] if args.limit else cases
+    cases = cases[: args.limit] if args.limit is not None else cases
     with tempfile.TemporaryDirectory() as tmp:
         work = OUT / "screen" if args.shots else Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
@@ -198,13 +235,15 @@ def main() -> int:
             failed = 0
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                if "screen" in surfaces:
+                if "screen" in surfaces and cases:
                     failed = screen_sheet(browser, base, rooms, cases, work)
                     print(f"screen: {failed} of {len(cases)} cases with problems")
                 if "console" in surfaces:
                     console_sheet(browser, base, rooms, work)
                 if "report" in surfaces:
                     report_sheet(browser, base, rooms, work)
+                if args.docs:
+                    docs_pictures(browser, base, rooms)
                 browser.close()
         finally:
             if server:

@@ -258,7 +258,8 @@
     nodes.forEach(function (n) { n.hidden = false; });
     this.total = nodes.length;
     this.starts = [0];
-    var room = this.box.clientHeight;
+    // the room below the first item's top (a heading's margin counts): borders are not cut
+    var room = this.box.clientHeight - (nodes.length ? nodes[0].getBoundingClientRect().top - this.box.getBoundingClientRect().top : 0) - 1;
     var top = null;
     nodes.forEach(function (n, i) {
       var r = n.getBoundingClientRect();

@@ -99,11 +99,9 @@ def titles(count: int, kind: str, seed: int = 11) -> list[str]:
             if kind == "long" or rng.random() < 0.5:
                 text += " et en assurer le suivi régional avec les partenaires sociaux"
         length = 120 if kind == "long" else rng.choice([10, 18, 40, 60, 75, 90, 120])
-        text = (
-            f"{text} ({i + 1})"
-            if len(text) + 5 <= length
-            else text[: length - 5].rstrip() + f" ({i + 1})"
-        )
+        if len(text) + 5 > length:  # cut at a word, as a person would shorten it
+            text = text[: length - 5].rsplit(" ", 1)[0].rstrip(" ,'")
+        text = f"{text} ({i + 1})"
         out.append(text if len(text) >= 10 else text + " — action")
     return out
 

@@ -329,7 +329,7 @@
   }
 
   var pagers = {
-    proposals: new Pager(A.byId("proposals"), childrenOf("proposals"), A.byId("proposals-pages")),
+    proposals: new Pager(A.byId("proposals"), childrenOf("proposals"), A.byId("proposals-pages"), null, { grow: [1.5, 1.3, 1.15] }),
     results: new Pager(A.byId("results"), childrenOf("results"), A.byId("results-pages"), {
       on: function () {
         var panel = A.byId("equal-weight");

@@ -173,13 +173,14 @@ def report_sheet(browser, base: str, rooms: dict, work: Path) -> None:
     compose(shots, OUT / "report.png", columns=3)
 
 
-#: the README's and docs' pictures of the big screen: name -> (room, scene, language, split);
-#: screen-workplan.png comes from scripts/screenshots.py (demo_session.py's commitments)
+#: the README's and docs' pictures of the big screen: name -> (room, scene, language, split,
+#: countdown); screen-workplan.png comes from scripts/screenshots.py (demo_session.py's
+#: commitments). The README shows the vote as the room sees it: split and countdown on.
 DOCS_PICTURES = {
-    "screen-join-fr.png": ("18", "join", "fr", False),
-    "screen-results-fr.png": ("18", "results", "fr", False),
-    "screen-results-ar.png": ("18", "results", "ar", False),
-    "big-screen-group-split.png": ("18", "results", "fr", True),
+    "screen-join-fr.png": ("18", "join", "fr", False, False),
+    "screen-results-fr.png": ("40-long", "results", "fr", True, True),
+    "screen-results-ar.png": ("40-long", "results", "ar", True, True),
+    "big-screen-group-split.png": ("18", "results", "fr", True, False),
 }
 
 
@@ -187,8 +188,8 @@ def docs_pictures(browser, base: str, rooms: dict) -> None:
     """docs/screenshots/ of the big screen at 1920×1080, made small as docs_screenshots.py does
     (two thirds, a 64-colour palette), on the first page (the rotation paused)."""
     target = ROOT / "docs" / "screenshots"
-    for name, (room, scene, lang, split) in DOCS_PICTURES.items():
-        case = {"size": (1920, 1080), "lang": lang, "scene": scene, "split": split, "timer": False}
+    for name, (room, scene, lang, split, timer) in DOCS_PICTURES.items():
+        case = {"size": (1920, 1080), "lang": lang, "scene": scene, "split": split, "timer": timer}
         layout.set_case(base, rooms[room], case)
         context = browser.new_context(
             viewport={"width": 1920, "height": 1080}, locale=LOCALES[lang], reduced_motion="reduce"

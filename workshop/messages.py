@@ -43,6 +43,10 @@ FIELDS = {
     "show_workplan": _l("workplan on the big screen"),
     "source_workshops": _l("workshops"),
     "decision": _l("decision"),
+    "screen_scene": _l("big screen's scene"),
+    "session_date": _l("session date"),
+    "venue": _l("venue"),
+    "time_zone": _l("time zone"),
 }
 
 PHASES = {
@@ -98,12 +102,26 @@ def flag_hint(flag: str) -> str:
     }
 
 
+#: between the names of a list in running text (Arabic has its own comma), and between
+#: titles, which may hold commas themselves
+LIST_SEPARATOR = _l(", ")
+TITLE_SEPARATOR = _l("; ")
+#: each name of a list is isolated (FSI ... PDI), so that a Latin name in an Arabic line, or
+#: an Arabic one in a French line, keeps its own direction and the commas stay in place
+ISOLATE = "\u2068%s\u2069"
+
+
+def name_list(names) -> str:
+    """Names joined as running text of the current language, each isolated."""
+    return str(LIST_SEPARATOR).join(ISOLATE % name for name in names)
+
+
 def flag_words(result: dict, group_names: dict[int, str]) -> list[str]:
     """The words of a result's flags, in the current language, naming its groups."""
     groups = result.get("flag_groups", {})
     return [
         str(FLAGS[flag])
-        % {"groups": ", ".join(group_names.get(g, "") for g in groups.get(flag, []))}
+        % {"groups": name_list(group_names.get(g, "") for g in groups.get(flag, []))}
         for flag in result.get("flags", [])
     ]
 

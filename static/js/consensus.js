@@ -49,7 +49,10 @@
     ((state && state.groups) || []).forEach(function (g) { names[g.group_id] = g.name; });
     var groups = result.flag_groups || {};
     return (result.flags || []).map(function (flag) {
-      var named = (groups[flag] || []).map(function (id) { return names[id] || ""; }).join(", ");
+      // each name isolated, joined with the language's separator (messages.name_list's rule)
+      var named = (groups[flag] || []).map(function (id) {
+        return "\u2068" + (names[id] || "") + "\u2069";
+      }).join(C.list_separator || ", ");
       return { flag: flag, text: fmt(C.flags[flag] || flag, { groups: named }), hint: C.flag_hints[flag] || "" };
     });
   }

@@ -7,6 +7,8 @@ as many cells as the header has columns (colspan and rowspan counted), every col
 header, and text columns (title, note) are never squeezed narrower than 120 px.
 """
 
+# ruff: noqa: E501 (real room titles, and the page-side script in JavaScript, kept whole)
+
 import uuid
 
 import pytest

@@ -295,5 +295,25 @@ def test_activities_flags_say_what_was_measured_and_name_the_groups(client, vote
     rows = csv_rows(get_export(client, w, "activities", "csv", **{"Accept-Language": "fr"}))
     flags = rows[0].index("drapeaux") if "drapeaux" in rows[0] else len(rows[0]) - 4
     by_id = {row[1]: row for row in rows[1:]}
-    assert by_id[str(ids["first"])][flags] == "Soutenue par un seul groupe : Gouvernement"
+    # each group name isolated (FSI ... PDI), so that it keeps its direction in an Arabic line
+    assert (
+        by_id[str(ids["first"])][flags] == "Soutenue par un seul groupe : \u2068Gouvernement\u2069"
+    )
     assert "ontest" not in "".join(row[flags] for row in rows[1:])
+
+
+def test_flag_words_join_names_as_the_language_does(app):
+    """Arabic joins with its own comma; each name is isolated (the "ENABEL ,ANAPEC" defect)."""
+    from flask_babel import force_locale
+
+    from workshop.messages import flag_words
+
+    result = {"flags": ["no_support_from"], "flag_groups": {"no_support_from": [1, 2]}}
+    names = {1: "Organisations de travailleurs", 2: "ENABEL"}
+    with app.test_request_context():
+        with force_locale("ar"):
+            (arabic,) = flag_words(result, names)
+        with force_locale("fr"):
+            (french,) = flag_words(result, names)
+    assert "\u2068Organisations de travailleurs\u2069، \u2068ENABEL\u2069" in arabic
+    assert french.endswith("\u2068Organisations de travailleurs\u2069, \u2068ENABEL\u2069")

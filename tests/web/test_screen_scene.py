@@ -103,10 +103,16 @@ def test_a_finished_countdown_leaves_with_its_phase(db):
     assert timer_state(workshop)["state"] == "idle"
 
 
-def test_a_running_countdown_goes_on_into_the_next_phase(db):
+@pytest.mark.parametrize("state", ["running", "paused"])
+def test_a_running_or_paused_countdown_leaves_with_its_phase(db, state):
+    """Issue 11: 'the countdown leaves the header when the phase changes'."""
     workshop, _ = create_workshop(db, title="Atelier", groups=["Gouvernement"])
     workshop.timer_seconds = 60
-    workshop.timer_ends_at = models.utcnow() + timedelta(seconds=50)
+    if state == "running":
+        workshop.timer_ends_at = models.utcnow() + timedelta(seconds=50)
+    else:
+        workshop.timer_remaining_ms = 50_000
     db.flush()
+    assert timer_state(workshop)["state"] == state
     set_phase(db, workshop, "proposing")
-    assert timer_state(workshop)["state"] == "running"
+    assert timer_state(workshop) == {**timer_state(workshop), "state": "idle", "seconds": 60}

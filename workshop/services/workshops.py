@@ -22,7 +22,6 @@ from ..models import (
     Track,
     VotingMode,
     Workshop,
-    utcnow,
 )
 from .errors import DomainError, Forbidden, NotFound
 from .text import clean_int, clean_text
@@ -196,9 +195,10 @@ def set_phase(session: Session, workshop: Workshop, phase: object) -> Workshop:
     if target not in TRANSITIONS[current]:
         raise DomainError("phase_transition_refused", current=current.value, target=target.value)
     workshop.phase = target.value
-    # A countdown that has run out belongs to the phase it timed: it leaves the screens' headers.
-    if workshop.timer_ends_at is not None and workshop.timer_ends_at <= utcnow():
-        workshop.timer_ends_at = None
+    # A countdown times one phase: running, paused or run out, it leaves the screens' headers
+    # with it (back to idle; its duration is kept, so one tap starts it again).
+    workshop.timer_ends_at = None
+    workshop.timer_remaining_ms = None
     bump_version(session, workshop)
     return workshop
 

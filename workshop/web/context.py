@@ -108,7 +108,6 @@ def js_strings() -> dict[str, object]:
         "score_rule": _("Rate each activity from 1 (low) to 5 (high)."),
         "you": _("You"),
         "time_up": _("Time is up"),
-        "more_activities": _("+ %(count)s more activities (see the console)"),
         "timer_minutes_invalid": _("Type a whole number of minutes, from 1 to 180."),
         **overlap_strings(),
         **workplan_strings(),

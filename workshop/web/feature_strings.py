@@ -2,7 +2,7 @@
 
 from flask_babel import gettext as _
 
-from ..messages import FLAGS, flag_hint
+from ..messages import FLAGS, LIST_SEPARATOR, flag_hint
 
 
 def overlap_strings() -> dict[str, dict[str, str]]:
@@ -53,6 +53,7 @@ def overlap_strings() -> dict[str, dict[str, str]]:
             # the words of the flags come from their one home; pages fill in the group names
             "flags": {flag: str(words) for flag, words in FLAGS.items()},
             "flag_hints": {flag: flag_hint(flag) for flag in FLAGS},
+            "list_separator": str(LIST_SEPARATOR),
             "share_of": _("%(group)s: %(share)s%% of its voters (%(supporters)s of %(voters)s)"),
             "no_voters": _("%(group)s: no voter yet"),
             "rank_short": _("rank %(rank)s"),

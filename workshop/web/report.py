@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from .. import charts
 from ..config import ROOT
 from ..db import transaction
-from ..messages import GAPS, PHASES, ROLES, flag_words
+from ..messages import GAPS, LIST_SEPARATOR, PHASES, ROLES, TITLE_SEPARATOR, flag_words
 from ..models import Workshop
 from ..services import workshops as workshop_service
 from ..services.report import report_data
@@ -19,9 +19,6 @@ bp = Blueprint("report", __name__)
 LANGUAGES = ("fr", "ar", "en")
 #: stylesheets the report uses; the ZIP's copy carries them inline, to open from a disk
 STYLESHEETS = ("css/app.css", "css/report.css")
-#: how a language joins a list of names, and a list of titles (which may hold commas)
-LIST_SEPARATORS = {"ar": "، "}
-TITLE_SEPARATORS = {"ar": "؛ "}
 
 
 def report_language(workshop: Workshop, asked: str | None) -> str:
@@ -128,8 +125,8 @@ def render_report(db: Session, workshop: Workshop, *, standalone: bool) -> str:
         gaps=GAPS,
         session_date=format_date(data["workshop"]["session_date"], "long"),
         generated_at=f"{generated:%Y-%m-%d %H:%M} ({data['workshop']['time_zone']})",
-        list_separator=LIST_SEPARATORS.get(language, ", "),
-        title_separator=TITLE_SEPARATORS.get(language, "; "),
+        list_separator=str(LIST_SEPARATOR),
+        title_separator=str(TITLE_SEPARATOR),
         standalone=standalone,
         inline_css=_inline_css() if standalone else "",
         stylesheets=STYLESHEETS,

@@ -48,10 +48,28 @@ def print_qr(url: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Atelier: live participatory workshops")
-    parser.add_argument("--host", default=os.environ.get("HOST", "0.0.0.0"))  # noqa: S104
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "5000")))
-    parser.add_argument("--demo", action="store_true", help="create a ready-to-use demo workshop")
+    parser = argparse.ArgumentParser(
+        description="Atelier: live participatory workshops. Prints the facilitator's link "
+        "and each workshop's join URL with its QR code, then serves.",
+        epilog="Other settings are environment variables: see the README's Configuration.",
+    )
+    parser.add_argument(
+        "--host",
+        default=os.environ.get("HOST", "0.0.0.0"),  # noqa: S104
+        help="address to listen on (default: $HOST or 0.0.0.0, every interface, so that "
+        "phones on the same wifi can reach it; 127.0.0.1 for this machine only)",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("PORT", "5000")),
+        help="port to listen on (default: $PORT or 5000)",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="create a ready-to-use demo workshop and print its console link",
+    )
     args = parser.parse_args(argv)
 
     config = {}

@@ -175,12 +175,13 @@ def report_sheet(browser, base: str, rooms: dict, work: Path) -> None:
 
 #: the README's and docs' pictures of the big screen: name -> (room, scene, language, split,
 #: countdown); screen-workplan.png comes from scripts/screenshots.py (demo_session.py's
-#: commitments). The README shows the vote as the room sees it: split and countdown on.
+#: commitments), big-screen-group-split.png and console-consensus.png from
+#: scripts/screenshot_split.py (a real vote of 33 people over websockets). The README shows the
+#: vote as the room sees it: split and countdown on.
 DOCS_PICTURES = {
     "screen-join-fr.png": ("18", "join", "fr", False, False),
     "screen-results-fr.png": ("40-long", "results", "fr", True, True),
     "screen-results-ar.png": ("40-long", "results", "ar", True, True),
-    "big-screen-group-split.png": ("18", "results", "fr", True, False),
 }
 
 

@@ -6,6 +6,7 @@ Starts `run.py` (gevent) on 127.0.0.1 with a fresh database, creates a workshop,
 activities (two of them duplicates, which it merges), lets 33 participants from five groups
 of unequal size vote over real websockets, then photographs the big screen in headless
 Chromium (/usr/bin/chromium) at 1920x1080, and the console's table (console-consensus.png).
+Both are made small as scripts/docs_screenshots.py does (1280x720, 64 colours).
 """
 
 import json
@@ -132,9 +133,29 @@ def shoot(out: Path) -> None:
             console.wait_for_selector(".activities-table .consensus-cell .share", timeout=15000)
             console.wait_for_timeout(800)
             card = console.locator("section.card", has=console.locator(".activities-table"))
-            card.screenshot(path=str(out.with_name("console-consensus.png")))
+            # the whole page, clipped to the card: an element screenshot scrolls the card
+            # under the console's sticky header, which then hides the table's header row
+            console.screenshot(
+                path=str(out.with_name("console-consensus.png")),
+                full_page=True,
+                clip=card.bounding_box(),
+            )
             browser.close()
+    shrink(out, (1280, 720))
+    shrink(out.with_name("console-consensus.png"), None)
     print(f"wrote {out} and {out.with_name('console-consensus.png')}")
+
+
+def shrink(path: Path, size) -> None:
+    """As scripts/docs_screenshots.py does: smaller, a 64-colour palette, no dithering."""
+    from PIL import Image
+
+    image = Image.open(path).convert("RGB")
+    if size:
+        image = image.resize(size, Image.LANCZOS)
+    image.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+        path, optimize=True
+    )
 
 
 if __name__ == "__main__":

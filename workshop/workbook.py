@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .export import neutralise
+from .serializers import neutralise
 
 HEADER_FILL = PatternFill("solid", fgColor="0B3D63")
 HEADER_FONT = Font(bold=True, color="FFFFFF")

@@ -19,7 +19,8 @@ from ..models import (
     Workshop,
 )
 from .errors import DomainError, NotFound
-from .text import clean_text
+from .text import activity_key, clean_text
+from .voting import trim_votes_over_limit
 from .workshops import MAX_TRACKS, bump_version
 
 MAX_IMPORT_ROWS = 1000
@@ -98,19 +99,6 @@ def add_activity(
     return activity
 
 
-def activity_key(activity_id: object) -> int:
-    """The activity id a client sent, as an integer the database accepts, or raise."""
-    if isinstance(activity_id, bool) or not isinstance(activity_id, int | str):
-        raise NotFound("activity_not_found")
-    try:
-        key = int(activity_id)
-    except ValueError:
-        raise NotFound("activity_not_found") from None
-    if not 0 < key < 2**63:  # the database refuses (500) an id beyond a 64-bit integer
-        raise NotFound("activity_not_found")
-    return key
-
-
 def get_activity(session: Session, workshop: Workshop, activity_id: object) -> Activity:
     """Return one of the workshop's activities, hidden or not, or raise."""
     activity = session.get(Activity, activity_key(activity_id))
@@ -157,8 +145,6 @@ def set_activity_status(
     activity.status = ActivityStatus(status).value
     session.flush()
     if activity.status == ActivityStatus.VISIBLE.value:
-        from .voting import trim_votes_over_limit
-
         trim_votes_over_limit(session, workshop, activity)
     bump_version(session, workshop)
     return activity

@@ -4,7 +4,7 @@ import re
 import unicodedata
 from functools import cache
 
-from .errors import DomainError
+from .errors import DomainError, NotFound
 
 #: what str.splitlines() breaks on: CR LF, CR, LF, VT, FF, FS, GS, RS, NEL, U+2028, U+2029
 _LINE_BREAK = re.compile(r"\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
@@ -106,3 +106,16 @@ def clean_op_id(value: object) -> str:
     if not isinstance(value, str) or not 1 <= len(value) <= 64 or not value.isprintable():
         raise DomainError("op_id_invalid")
     return value
+
+
+def activity_key(activity_id: object) -> int:
+    """The activity id a client sent, as an integer the database accepts, or raise."""
+    if isinstance(activity_id, bool) or not isinstance(activity_id, int | str):
+        raise NotFound("activity_not_found")
+    try:
+        key = int(activity_id)
+    except ValueError:
+        raise NotFound("activity_not_found") from None
+    if not 0 < key < 2**63:  # the database refuses (500) an id beyond a 64-bit integer
+        raise NotFound("activity_not_found")
+    return key

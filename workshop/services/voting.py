@@ -15,10 +15,9 @@ from ..models import (
     VotingMode,
     Workshop,
 )
-from .activities import activity_key
 from .errors import DomainError, NotFound
 from .participants import lock_participant, lock_participants
-from .text import clean_int
+from .text import activity_key, clean_int
 from .workshops import bump_version
 
 #: The statements of a vote are built once: SQLAlchemy then reuses their cache key instead

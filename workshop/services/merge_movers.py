@@ -6,11 +6,28 @@ A commitment whose organisation is already committed to the target stays with it
 organisation is committed to the target already, and nothing is lost at an undo.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Comment, Commitment, Merge, MergeMove, Workshop
-from .merging import Mover, register_mover
+
+
+@dataclass(frozen=True)
+class Mover:
+    """Carries one kind of record from merged activities to their target, and back.
+
+    `apply(session, workshop, merge)` runs after the merge record (merge.target_id, its
+    MergeSource rows) is flushed and before the sources change status; it must leave enough
+    (in its own table or columns tied to merge.id) for `revert(session, workshop, merge)` to
+    put every record back where it was. Reverts run in the reverse order of registration.
+    """
+
+    name: str
+    apply: Callable[[Session, Workshop, Merge], None]
+    revert: Callable[[Session, Workshop, Merge], None]
 
 
 def _sources(merge: Merge) -> list[int]:
@@ -71,5 +88,8 @@ def restore_commitments(session: Session, workshop: Workshop, merge: Merge) -> N
     _put_back(session, merge, "commitment", Commitment)
 
 
-register_mover(Mover("comments", move_comments, restore_comments))
-register_mover(Mover("commitments", move_commitments, restore_commitments))
+#: what follows a merge after its votes (merging.MOVERS puts the votes' mover first)
+FOLLOWERS = (
+    Mover("comments", move_comments, restore_comments),
+    Mover("commitments", move_commitments, restore_commitments),
+)

@@ -2,13 +2,12 @@
 
 A merge moves what belongs to its source activities onto its target, and keeps a record
 (Merge, MergeSource, MergeVote) from which an undo puts everything back. What moves is decided
-by a list of movers: votes are the first; a later feature (comments, commitments...) registers
-its own mover with `register_mover` and the merge carries its records along and back.
+by `MOVERS`, one static list: votes first, then comments and commitments (`merge_movers`); a
+later feature adds its own mover with `register_mover` and the merge carries its records along
+and back.
 """
 
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -28,33 +27,17 @@ from ..models import (
 )
 from .activities import get_activity
 from .errors import Conflict, DomainError, NotFound
+from .merge_movers import FOLLOWERS, Mover
 from .participants import lock_participants
+from .voting import trim_votes_over_limit
 from .workshops import bump_version
 
 #: most activities merged at once
 MAX_MERGE_SOURCES = 50
 
 
-@dataclass(frozen=True)
-class Mover:
-    """Carries one kind of record from merged activities to their target, and back.
-
-    `apply(session, workshop, merge)` runs after the merge record (merge.target_id, its
-    MergeSource rows) is flushed and before the sources change status; it must leave enough
-    (in its own table or columns tied to merge.id) for `revert(session, workshop, merge)` to
-    put every record back where it was. Reverts run in the reverse order of registration.
-    """
-
-    name: str
-    apply: Callable[[Session, Workshop, Merge], None]
-    revert: Callable[[Session, Workshop, Merge], None]
-
-
-MOVERS: list[Mover] = []
-
-
 def register_mover(mover: Mover) -> None:
-    """Add (or replace, by name) what a merge moves."""
+    """Add (or replace, by name) what a merge moves; `MOVERS` is built below, votes first."""
     MOVERS[:] = [m for m in MOVERS if m.name != mover.name] + [mover]
 
 
@@ -301,14 +284,13 @@ def _restore_votes(session: Session, workshop: Workshop, merge: Merge) -> None:
     session.flush()
     # Whoever spent the dots that came back keeps their newer votes and loses the excess on
     # the restored sources, as when a hidden activity is restored.
-    from .voting import trim_votes_over_limit
-
     for source in merge.sources:
         if _counted(source.status_before):
             trim_votes_over_limit(session, workshop, session.get(Activity, source.activity_id))
 
 
-register_mover(Mover("votes", _move_votes, _restore_votes))
+#: what a merge moves, in order (reverts run in reverse): votes, then what follows them
+MOVERS: list[Mover] = [Mover("votes", _move_votes, _restore_votes), *FOLLOWERS]
 
 
 # -- what participants are told --------------------------------------------------------------
@@ -368,7 +350,3 @@ def merge_history(session: Session, workshop: Workshop) -> dict[int, list[int]]:
     ):
         merged[target_id].append(source_id)
     return merged
-
-
-# Comments and commitments (issue 7) follow merges; registered here so that every merge has them.
-from . import merge_movers  # noqa: E402, F401

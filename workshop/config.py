@@ -4,6 +4,8 @@ import os
 import secrets
 from pathlib import Path
 
+from .models import LANGUAGES
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -70,7 +72,7 @@ def load_config(instance_path: Path) -> dict:
         #: installations sharing one Redis with their own channels never share a counter
         "RATE_LIMIT_PREFIX": os.environ.get("ATELIER_RATE_LIMIT_PREFIX") or None,
         "BABEL_DEFAULT_LOCALE": "fr",
-        "LANGUAGES": ["fr", "ar", "en"],
+        "LANGUAGES": list(LANGUAGES),
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "workshop" / "translations"),
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,

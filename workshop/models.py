@@ -69,6 +69,8 @@ SCORE_MIN, SCORE_MAX = 1, 5
 VENUE_MAX = 200
 #: the room this tool was built for; a workshop elsewhere sets its own
 DEFAULT_TIME_ZONE = "Africa/Casablanca"
+#: the languages the app speaks (its translations); the first is the default
+LANGUAGES = ("fr", "ar", "en")
 
 
 def _in(column: str, enum: type[StrEnum]) -> str:

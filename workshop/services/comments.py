@@ -16,6 +16,7 @@ from .activities import get_activity
 from .errors import DomainError, NotFound
 from .participants import lock_participant
 from .text import clean_text
+from .timer import iso_utc
 from .workshops import bump_version
 
 #: a participant may leave this many comments per workshop (a phone stuck in a loop, or spam)
@@ -120,7 +121,7 @@ def comment_record(comment: Comment, *, with_author: bool = False) -> dict:
         "activity_id": comment.activity_id,
         "text": comment.text,
         "status": comment.status,
-        "created_at": comment.created_at.replace(microsecond=0).isoformat() + "Z",
+        "created_at": iso_utc(comment.created_at, "seconds"),
     }
     if with_author:
         author = comment.participant
@@ -178,7 +179,7 @@ def comment_records(session: Session, workshop: Workshop) -> list[dict]:
             "activity_id": r.activity_id,
             "text": r.text,
             "status": r.status,
-            "created_at": r.created_at.replace(microsecond=0).isoformat() + "Z",
+            "created_at": iso_utc(r.created_at, "seconds"),
             "author": None
             if r.participant_id is None
             else {

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from ..models import (
     COMMENT_MAX,
     DESCRIPTION_MAX,
+    LANGUAGES,
     NAME_MAX,
     NOTE_MAX,
     ORGANISATION_MAX,
@@ -30,6 +31,7 @@ from .errors import DomainError
 from .participants import count_participants
 from .results import compute_results
 from .text import clean_text
+from .timer import iso_utc
 from .workplan import retained_ids
 
 FORMAT = "atelier-export"
@@ -89,7 +91,7 @@ def build_document(session: Session, workshop: Workshop) -> dict:
     return {
         "format": FORMAT,
         "version": VERSION,
-        "exported_at": datetime.now(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z",
+        "exported_at": iso_utc(datetime.now(UTC).replace(tzinfo=None), "seconds"),
         "workshop": {
             "code": workshop.code,
             "title": workshop.title,
@@ -187,7 +189,7 @@ def parse_document(raw: object) -> dict:
         "code": _text(info.get("code", ""), 12),
         "title": _text(info.get("title"), WORKSHOP_TITLE_MAX, required=True),
         "description": _text(info.get("description", ""), WORKSHOP_DESCRIPTION_MAX, multiline=True),
-        "language": info.get("language") if info.get("language") in ("fr", "ar", "en") else "fr",
+        "language": info.get("language") if info.get("language") in LANGUAGES else "fr",
         "voting_mode": info.get("voting_mode")
         if info.get("voting_mode") in ("approval", "dots", "score")
         else "dots",

@@ -29,6 +29,8 @@ from .activities import get_activity
 from .errors import Conflict, DomainError, NotFound
 from .merge_movers import FOLLOWERS, Mover
 from .participants import lock_participants
+from .rules import merged_value
+from .timer import iso_utc
 from .voting import trim_votes_over_limit
 from .workshops import bump_version
 
@@ -132,10 +134,8 @@ def merge_record(merge: Merge) -> dict:
         "merge_id": merge.id,
         "target_id": merge.target_id,
         "source_ids": [s.activity_id for s in merge.sources],
-        "created_at": merge.created_at.replace(microsecond=0).isoformat() + "Z",
-        "undone_at": (
-            merge.undone_at.replace(microsecond=0).isoformat() + "Z" if merge.undone_at else None
-        ),
+        "created_at": iso_utc(merge.created_at, "seconds"),
+        "undone_at": iso_utc(merge.undone_at, "seconds") if merge.undone_at else None,
     }
 
 
@@ -175,18 +175,12 @@ def _merged_value(
     exclude: set[int],
 ) -> int:
     """What the participant's vote on the target becomes; 0 means no vote."""
-    mode = workshop.voting_mode
-    if mode == VotingMode.SCORE.value:
-        return max([v for v in [target, *sources] if v])  # their strongest support carries over
-    if mode == VotingMode.APPROVAL.value:
-        limited = workshop.budget is not None and not target
-        if limited and _spent_elsewhere(session, workshop, participant_id, exclude) >= (
-            workshop.budget
-        ):
-            return 0  # only hidden sources were approved, and the budget is used up
-        return 1
-    room = workshop.budget - _spent_elsewhere(session, workshop, participant_id, exclude)
-    return max(0, min(workshop.per_activity_cap, (target or 0) + sum(sources), room))
+    return merged_value(
+        workshop,
+        target,
+        sources,
+        lambda: _spent_elsewhere(session, workshop, participant_id, exclude),
+    )
 
 
 def _move_votes(session: Session, workshop: Workshop, merge: Merge) -> None:

@@ -18,9 +18,12 @@ TIMER_MAX_SECONDS = 3 * 60 * 60
 TIMER_ACTIONS = ("start", "pause", "add", "reset")
 
 
-def iso_utc(moment: datetime) -> str:
-    """A naive UTC datetime as ISO 8601 with milliseconds and a Z, as JavaScript's Date reads."""
-    return moment.isoformat(timespec="milliseconds") + "Z"
+def iso_utc(moment: datetime, timespec: str = "milliseconds") -> str:
+    """A naive UTC datetime as ISO 8601 with a Z, as JavaScript's Date reads.
+
+    Milliseconds unless `timespec` asks otherwise ("seconds" for records people read).
+    """
+    return moment.isoformat(timespec=timespec) + "Z"
 
 
 def _ms(delta: timedelta) -> int:

@@ -5,8 +5,6 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..models import (
-    SCORE_MAX,
-    SCORE_MIN,
     Activity,
     ActivityStatus,
     Participant,
@@ -17,7 +15,17 @@ from ..models import (
 )
 from .errors import DomainError, NotFound
 from .participants import lock_participant, lock_participants
-from .text import activity_key, clean_int
+from .rules import (
+    check_dots_room,
+    check_new_approval,
+    clean_points,
+    clean_score,
+    left,
+    limited_by_budget,
+    over_budget,
+    spent,
+)
+from .text import activity_key
 from .workshops import bump_version
 
 #: The statements of a vote are built once: SQLAlchemy then reuses their cache key instead
@@ -105,28 +113,19 @@ def _cast(session, workshop, participant, activity_id, points, score):
     mine = _my_vote_rows(session, participant)
     existing = next((row for row in mine if row.activity_id == activity), None)
     if mode is VotingMode.DOTS:
-        if points is None:
-            raise DomainError("field_required", field="points")
-        value = clean_int(points, "points", 0, 1000)
-        if value > workshop.per_activity_cap:
-            raise DomainError("over_activity_cap", max=workshop.per_activity_cap)
+        value = clean_points(workshop, points)
         if value == 0:
             _withdraw(session, workshop, existing)
             return None, [(r.activity_id, r.value) for r in mine if r.activity_id != activity]
-        spent_elsewhere = sum(row.value for row in mine if row.activity_id != activity)
-        if spent_elsewhere + value > workshop.budget:
-            raise DomainError(
-                "over_budget", budget=workshop.budget, left=workshop.budget - spent_elsewhere
-            )
+        check_dots_room(
+            workshop, value, spent(workshop, (r.value for r in mine if r.activity_id != activity))
+        )
     elif mode is VotingMode.SCORE:
-        if score is None:
-            raise DomainError("field_required", field="score")
-        value = clean_int(score, "score", SCORE_MIN, SCORE_MAX)
+        value = clean_score(score)
     else:
         value = 1
-        limited = existing is None and workshop.budget is not None
-        if limited and len(mine) >= workshop.budget:
-            raise DomainError("over_approvals", max=workshop.budget)
+        if existing is None:
+            check_new_approval(workshop, len(mine))
     # Core statements, not the unit of work: a flush cost more than the rest of the vote.
     if existing is None:
         vote_id = session.execute(
@@ -197,18 +196,12 @@ def my_votes(session: Session, workshop: Workshop, participant: Participant) -> 
 def _summary(workshop: Workshop, mine: list[tuple[int, int]]) -> dict:
     """`my_votes` from (activity id, value) pairs in activity order."""
     votes = [{"activity_id": activity, "value": value} for activity, value in mine]
-    mode = VotingMode(workshop.voting_mode)
-    left = None
-    if mode is VotingMode.DOTS:
-        left = workshop.budget - sum(v["value"] for v in votes)
-    elif mode is VotingMode.APPROVAL and workshop.budget is not None:
-        left = workshop.budget - len(votes)
-    return {"votes": votes, "left": left}
+    return {"votes": votes, "left": left(workshop, spent(workshop, (v for _a, v in mine)))}
 
 
 def trim_votes_over_limit(session: Session, workshop: Workshop, activity: Activity) -> None:
     """Reduce votes on `activity` so that no voter exceeds the budget (after a restore)."""
-    if workshop.budget is None or workshop.voting_mode == VotingMode.SCORE.value:
+    if not limited_by_budget(workshop):
         return
     voters = session.scalars(
         select(Vote.participant_id).where(Vote.activity_id == activity.id).distinct()
@@ -218,9 +211,9 @@ def trim_votes_over_limit(session: Session, workshop: Workshop, activity: Activi
     for vote in session.scalars(select(Vote).where(Vote.activity_id == activity.id)).all():
         participant = vote.participant
         if workshop.voting_mode == VotingMode.DOTS.value:
-            over = _spent(session, participant) - workshop.budget
+            over = over_budget(workshop, _spent(session, participant))
         else:
-            over = _count(session, participant) - workshop.budget
+            over = over_budget(workshop, _count(session, participant))
         if over <= 0:
             continue
         if workshop.voting_mode == VotingMode.DOTS.value and vote.value > over:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..models import (
+    LANGUAGES,
     NAME_MAX,
     VENUE_MAX,
     WORKSHOP_DESCRIPTION_MAX,
@@ -27,7 +28,6 @@ from .errors import DomainError, Forbidden, NotFound
 from .text import clean_int, clean_text
 from .tokens import hash_token, new_code, new_token, normalise_code
 
-LANGUAGES = ("fr", "ar", "en")
 MAX_GROUPS = 20
 MAX_TRACKS = 30
 DOTS_BUDGET, DOTS_CAP = 5, 3

@@ -1,0 +1,127 @@
+"""The workshop's voting rule in one place: what a vote may be, what is spent and left, what a
+merge carries over, who sees the results, and the limits the pages are told.
+
+Services run the queries and call these; snapshots and page configs send what they return, so
+no page copies a number (STYLE 12).
+"""
+
+from collections.abc import Callable, Iterable
+
+from ..models import (
+    NOTE_MAX,
+    SCORE_MAX,
+    SCORE_MIN,
+    TIMEFRAME_MAX,
+    TITLE_MAX,
+    Phase,
+    VotingMode,
+    Workshop,
+)
+from .errors import DomainError
+from .text import clean_int
+
+#: what a dots vote may be asked for before the cap is checked (a typo, not a rule)
+POINTS_MAX = 1000
+
+
+def voting_rule(workshop: Workshop) -> dict:
+    """The rule as snapshots send it."""
+    return {
+        "mode": workshop.voting_mode,
+        "budget": workshop.budget,
+        "per_activity_cap": workshop.per_activity_cap,
+    }
+
+
+def page_limits() -> dict:
+    """The limits the page scripts mirror for comfort; the server still judges."""
+    return {
+        "score_min": SCORE_MIN,
+        "score_max": SCORE_MAX,
+        "title_max": TITLE_MAX,
+        "timeframe_max": TIMEFRAME_MAX,
+        "note_max": NOTE_MAX,
+    }
+
+
+def limited_by_budget(workshop: Workshop) -> bool:
+    """Whether votes spend from a budget: dots always, approvals when a budget is set."""
+    return workshop.budget is not None and workshop.voting_mode != VotingMode.SCORE.value
+
+
+def spent(workshop: Workshop, values: Iterable[int]) -> int:
+    """What votes of these values spend: dots their sum, approvals one each."""
+    if workshop.voting_mode == VotingMode.DOTS.value:
+        return sum(values)
+    return sum(1 for _ in values)
+
+
+def left(workshop: Workshop, spent_now: int) -> int | None:
+    """What is left to give; None when nothing limits it (scores, approvals without budget)."""
+    return workshop.budget - spent_now if limited_by_budget(workshop) else None
+
+
+def clean_points(workshop: Workshop, points: object) -> int:
+    """A dots vote's new total on one activity, within the per-activity cap."""
+    if points is None:
+        raise DomainError("field_required", field="points")
+    value = clean_int(points, "points", 0, POINTS_MAX)
+    if value > workshop.per_activity_cap:
+        raise DomainError("over_activity_cap", max=workshop.per_activity_cap)
+    return value
+
+
+def check_dots_room(workshop: Workshop, value: int, spent_elsewhere: int) -> None:
+    """Refuse `value` dots on one activity when the rest already spent leaves no room."""
+    if spent_elsewhere + value > workshop.budget:
+        raise DomainError(
+            "over_budget", budget=workshop.budget, left=workshop.budget - spent_elsewhere
+        )
+
+
+def clean_score(score: object) -> int:
+    if score is None:
+        raise DomainError("field_required", field="score")
+    return clean_int(score, "score", SCORE_MIN, SCORE_MAX)
+
+
+def may_approve_another(workshop: Workshop, approvals: int) -> bool:
+    """Whether a participant with this many approvals may add one."""
+    return workshop.budget is None or approvals < workshop.budget
+
+
+def check_new_approval(workshop: Workshop, approvals: int) -> None:
+    if not may_approve_another(workshop, approvals):
+        raise DomainError("over_approvals", max=workshop.budget)
+
+
+def merged_value(
+    workshop: Workshop,
+    target: int | None,
+    sources: list[int],
+    spent_elsewhere: Callable[[], int],
+) -> int:
+    """What a participant's vote on a merge's target becomes; 0 means no vote.
+
+    `target` and `sources` are their votes there (None or 0: none); `spent_elsewhere` reads
+    what they spend outside the merge, asked only when the rule needs it.
+    """
+    mode = workshop.voting_mode
+    if mode == VotingMode.SCORE.value:
+        return max([v for v in [target, *sources] if v])  # their strongest support carries over
+    if mode == VotingMode.APPROVAL.value:
+        if target or workshop.budget is None or may_approve_another(workshop, spent_elsewhere()):
+            return 1
+        return 0  # only hidden sources were approved, and the budget is used up
+    room = workshop.budget - spent_elsewhere()
+    return max(0, min(workshop.per_activity_cap, (target or 0) + sum(sources), room))
+
+
+def over_budget(workshop: Workshop, spent_now: int) -> int:
+    """How far past the budget a participant is (after a restore); 0 or less: within it."""
+    return spent_now - workshop.budget
+
+
+def phones_see_results(live_results: bool, phase: str) -> bool:
+    """Phones see the results while the facilitator shows them live, and once voting closed."""
+    return bool(live_results) or phase == Phase.CLOSED.value

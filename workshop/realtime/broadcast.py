@@ -11,11 +11,11 @@ from flask_socketio import SocketIO
 from sqlalchemy import bindparam, func, select
 
 from ..db import transaction
-from ..models import Participant, Phase, Workshop
+from ..models import Participant, Workshop
 from ..services.errors import NotFound
 from ..services.results import compute_results
-from ..services.state import workshop_state
-from ..services.workplan import public_contributions
+from ..services.rules import phones_see_results
+from ..services.state import public_state, workshop_state
 from ..services.workshops import get_workshop_by_id
 
 log = logging.getLogger(__name__)
@@ -26,18 +26,8 @@ def room(workshop_id: int, audience: str) -> str:
     return f"w{workshop_id}:{audience}"
 
 
-def public_state(state: dict) -> dict:
-    """The facilitator's snapshot without hidden activities and authors."""
-    visible = [
-        {k: v for k, v in a.items() if k != "proposed_by"}
-        for a in state["activities"]
-        if a["status"] == "visible"
-    ]
-    return dict(state, activities=visible, **public_contributions(state))
-
-
 def results_visible_to_phones(state: dict) -> bool:
-    return state["live_results"] or state["phase"] == Phase.CLOSED.value
+    return phones_see_results(state["live_results"], state["phase"])
 
 
 def read_snapshot(app: Flask, workshop_id: int) -> tuple[dict, dict] | None:

@@ -7,16 +7,9 @@ from ..models import Activity, Participant, Workshop, utcnow
 from .activities import list_activities
 from .merging import list_merges, merge_record
 from .participants import count_by_group
+from .rules import voting_rule
 from .timer import iso_utc, timer_state
 from .workplan import public_contributions, workplan_state
-
-
-def voting_rule(workshop: Workshop) -> dict:
-    return {
-        "mode": workshop.voting_mode,
-        "budget": workshop.budget,
-        "per_activity_cap": workshop.per_activity_cap,
-    }
 
 
 def activity_record(activity: Activity, *, with_author: bool = False) -> dict:
@@ -81,6 +74,15 @@ def workshop_state(
         "merges": [merge_record(m) for m in list_merges(session, workshop)],
         **workplan_state(session, workshop, results=results),
     }
-    if not include_hidden:
-        state.update(public_contributions(state))
-    return state
+    return state if include_hidden else public_state(state)
+
+
+def public_state(state: dict) -> dict:
+    """The public snapshot (big screens, phones, anonymous readers) from the facilitator's:
+    no hidden activities, no authors. Applying it to a public snapshot changes nothing."""
+    visible = [
+        {k: v for k, v in a.items() if k != "proposed_by"}
+        for a in state["activities"]
+        if a["status"] == "visible"
+    ]
+    return dict(state, activities=visible, **public_contributions(state))

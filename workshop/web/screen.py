@@ -7,10 +7,9 @@ import qrcode.image.svg
 from flask import Blueprint, Response, render_template, request
 from flask_babel import force_locale
 
-from .. import LANGUAGES
 from ..db import transaction
 from ..services import workshops as workshop_service
-from ..services.workshops import AUTO_SCENES
+from ..services.workshops import AUTO_SCENES, LANGUAGES
 from .common import workshop_links
 from .screen_strings import scene_picker, screen_strings
 

@@ -12,7 +12,9 @@ docs/realtime.md against workshop/realtime/, both ways:
 - connection: every `auth` field the server reads is documented under "Connecting".
 
 docs/api.md's routes table equals what scripts/api_routes_table.py generates from
-workshop/openapi.json (tests/web/test_openapi.py checks that document against the routes).
+workshop/openapi.json (tests/web/test_openapi.py checks that document against the routes);
+the README's configuration table lists exactly the environment variables the code reads;
+`run.py --help` has a line of help for every flag.
 """
 
 import ast
@@ -290,3 +292,22 @@ def test_run_py_help_explains_every_flag():
     assert {"--host", "--port", "--demo"} <= set(flags)
     for flag in flags:
         assert re.search(rf"^  {flag}(?: [A-Z_]+)?\s+\S", output, flags=re.M), (flag, output)
+
+
+def test_the_readme_configuration_table_lists_every_environment_variable():
+    read = set()
+    for path in [*PACKAGE.rglob("*.py"), ROOT / "run.py", ROOT / "wsgi.py"]:
+        text = path.read_text(encoding="utf-8")
+        read |= set(re.findall(r"environ(?:\.get)?[\(\[]\s*\"([A-Z_]+)\"", text))
+        read |= set(re.findall(r"\b_(?:int|float|list)\(\s*\"([A-Z_]+)\"", text))
+    assert {"DATABASE_URL", "ATELIER_PHONES_WINDOW", "PORT"} <= read
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    documented = {
+        name
+        for line in table.splitlines()
+        if line.startswith("| `")
+        for name in re.findall(r"`([A-Z_]+)`", line.split(" | ")[0])
+    }
+    assert read - documented == set(), "environment variables missing from the README"
+    assert documented - read == set(), "the README documents variables nothing reads"

@@ -1,5 +1,5 @@
-"""Votes that arrive together are written together (realtime/batching.py and
-namespace.write_together): one transaction, the same answers as one by one."""
+"""Votes that arrive together are written together (realtime/batching.py, Combiner and
+write_together): one transaction, the same answers as one by one."""
 
 import threading
 import time
@@ -10,8 +10,8 @@ from sqlalchemy import event
 from workshop.db import transaction
 from workshop.extensions import socketio
 from workshop.messages import error_message
-from workshop.realtime.batching import Combiner
-from workshop.realtime.namespace import WorkshopNamespace, write_together
+from workshop.realtime.batching import Combiner, write_together
+from workshop.realtime.namespace import WorkshopNamespace
 from workshop.services.participants import participant_by_token
 
 

@@ -5,11 +5,12 @@ from sqlalchemy.orm import Session
 
 from ..models import Activity, Participant, Workshop, utcnow
 from .activities import list_activities
-from .merging import list_merges, merge_record
+from .merging import list_merges, merge_notices, merge_record
 from .participants import count_by_group
 from .rules import voting_rule
 from .timer import iso_utc, timer_state
-from .workplan import public_contributions, workplan_state
+from .voting import my_votes
+from .workplan import my_contributions, public_contributions, workplan_state
 
 
 def activity_record(activity: Activity, *, with_author: bool = False) -> dict:
@@ -86,3 +87,19 @@ def public_state(state: dict) -> dict:
         if a["status"] == "visible"
     ]
     return dict(state, activities=visible, **public_contributions(state))
+
+
+def participant_state(session: Session, workshop: Workshop, participant: Participant) -> dict:
+    """What one phone shows of its own: its votes, proposals, merges and contributions."""
+    return {
+        "participant_id": participant.public_id,
+        "group_id": participant.group_id,
+        "organisation": participant.organisation,
+        "name": participant.display_name,
+        "my_activity_ids": [
+            a.id for a in list_activities(session, workshop) if a.proposed_by_id == participant.id
+        ],
+        **my_votes(session, workshop, participant),
+        "merges": merge_notices(session, workshop, participant),
+        **my_contributions(session, workshop, participant),
+    }

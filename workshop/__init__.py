@@ -89,11 +89,11 @@ def create_app(config: dict | None = None) -> Flask:
     deflate.install()  # compressed websockets that keep no zlib state between messages
 
     from .ratelimit import EventBuckets
-    from .realtime.broadcast import Broadcaster
+    from .realtime.broadcast import install_broadcaster
     from .realtime.namespace import WorkshopNamespace
     from .web import register_web
 
-    app.extensions["atelier.broadcaster"] = Broadcaster(app, socketio)
+    install_broadcaster(app, socketio)
     app.extensions["atelier.limiter"] = make_limiter(app)
     app.extensions["atelier.event_buckets"] = EventBuckets(
         app.config["SOCKET_EVENT_RATE"], app.config["SOCKET_EVENT_BURST"]

@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_socketio import SocketIO
 from sqlalchemy import bindparam, func, select
 
@@ -379,3 +379,18 @@ class Broadcaster:
 
     def send_my_state(self, sid: str, me: dict) -> None:
         self.socketio.emit("my_state", me, to=sid)
+
+
+#: where create_app keeps the app's broadcaster; read only through `broadcaster()`
+_EXTENSION = "atelier.broadcaster"
+
+
+def install_broadcaster(app: Flask, socketio: SocketIO) -> Broadcaster:
+    """Give `app` its broadcaster (create_app calls it once)."""
+    app.extensions[_EXTENSION] = Broadcaster(app, socketio)
+    return app.extensions[_EXTENSION]
+
+
+def broadcaster(app: Flask | None = None) -> Broadcaster:
+    """The app's broadcaster (the current app's by default): the one way to reach it."""
+    return (app or current_app).extensions[_EXTENSION]

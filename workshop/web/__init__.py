@@ -7,10 +7,10 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from ..accesslog import redact_path
+from ..auth import PinRefused, record_pin_failure
 from ..messages import error_message, error_payload
 from ..ratelimit import RateLimited
 from ..services.errors import DomainError
-from .auth import PinRefused, record_pin_failure
 from .context import register_context
 
 log = logging.getLogger(__name__)

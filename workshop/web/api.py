@@ -2,9 +2,17 @@
 
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, request, url_for
 
 from .. import export
+from ..auth import (
+    NotAuthenticated,
+    bearer_token,
+    console_grant,
+    current_participant,
+    hit_limits,
+    require_facilitator,
+)
 from ..db import transaction
 from ..models import ActivityStatus, Phase
 from ..services import access as access_service
@@ -19,17 +27,8 @@ from ..services.results import compute_results
 from ..services.similarity import DEFAULT_THRESHOLD
 from ..services.state import activity_record, workshop_state
 from ..services.voting import my_votes
-from .auth import (
-    NotAuthenticated,
-    bearer_token,
-    console_grant,
-    current_participant,
-    hit_limits,
-    json_body,
-    require_facilitator,
-    require_participant,
-)
-from .common import broadcast, public_base_url, revoke_sockets, workshop_links
+from .common import json_body, public_base_url, workshop_links
+from .routes import ANYONE, PARTICIPANT, Edge, facilitator_route, workshop_route
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -66,7 +65,7 @@ def create_workshop():
         )
         access_service.set_pin(db, workshop, data.get("pin"))
         payload = _created_payload(workshop, token)
-    return jsonify(payload), 201
+    return payload, 201
 
 
 def _is_facilitator(db, workshop) -> bool:
@@ -87,318 +86,270 @@ def _is_facilitator(db, workshop) -> bool:
 
 
 @bp.get("/workshops/<code>")
-def get_workshop(code: str):
-    with transaction() as db:
-        workshop = workshop_service.get_workshop(db, code)
-        state = workshop_state(db, workshop, include_hidden=_is_facilitator(db, workshop))
-        state["organisations"] = participant_service.organisation_suggestions(db, workshop)
-        state.update(workshop_service.session_settings(workshop))
-    return jsonify(state)
+@workshop_route(ANYONE)
+def get_workshop(edge: Edge):
+    db, workshop = edge.db, edge.workshop
+    state = workshop_state(db, workshop, include_hidden=_is_facilitator(db, workshop))
+    state["organisations"] = participant_service.organisation_suggestions(db, workshop)
+    state.update(workshop_service.session_settings(workshop))
+    return state
 
 
 @bp.patch("/workshops/<code>")
-def update_workshop(code: str):
-    data = json_body()
-    with transaction() as db:
-        workshop = workshop_service.get_workshop(db, code)
-        require_facilitator(db, workshop)
-        workshop_service.update_settings(
-            db,
-            workshop,
-            live_results=data.get("live_results"),
-            show_group_split=data.get("show_group_split"),
-            title=data.get("title"),
-            description=data.get("description"),
-            commitments_open=data.get("commitments_open"),
-            show_comments=data.get("show_comments"),
-            show_workplan=data.get("show_workplan"),
-            screen_scene=data.get("screen_scene"),
-            session_date=data.get("session_date", workshop_service.KEEP),
-            venue=data.get("venue"),
-            time_zone=data.get("time_zone"),
-        )
-        workshop_id = workshop.id
-    broadcast(workshop_id)
-    return jsonify({"ok": True})
+@facilitator_route(changes=True, body=json_body)
+def update_workshop(edge: Edge):
+    data = edge.data
+    workshop_service.update_settings(
+        edge.db,
+        edge.workshop,
+        live_results=data.get("live_results"),
+        show_group_split=data.get("show_group_split"),
+        title=data.get("title"),
+        description=data.get("description"),
+        commitments_open=data.get("commitments_open"),
+        show_comments=data.get("show_comments"),
+        show_workplan=data.get("show_workplan"),
+        screen_scene=data.get("screen_scene"),
+        session_date=data.get("session_date", workshop_service.KEEP),
+        venue=data.get("venue"),
+        time_zone=data.get("time_zone"),
+    )
+    return {"ok": True}
 
 
 @bp.delete("/workshops/<code>")
-def delete_workshop(code: str):
-    with transaction() as db:
-        workshop = workshop_service.get_workshop(db, code)
-        require_facilitator(db, workshop, owner=True)
-        workshop_id = workshop.id
-        workshop_service.delete_workshop(db, workshop)
-    broadcast(workshop_id)  # tells every screen the workshop is gone
-    return jsonify({"ok": True})
+@facilitator_route(owner=True, changes=True)  # the broadcast tells every screen it is gone
+def delete_workshop(edge: Edge):
+    workshop_service.delete_workshop(edge.db, edge.workshop)
+    return {"ok": True}
 
 
 @bp.post("/workshops/<code>/phase")
-def set_phase(code: str):
-    data = json_body()
-    with transaction() as db:
-        workshop = workshop_service.get_workshop(db, code)
-        require_facilitator(db, workshop)
-        workshop_service.set_phase(db, workshop, data.get("phase"))
-        workshop_id, phase = workshop.id, workshop.phase
-    broadcast(workshop_id)
-    return jsonify({"ok": True, "phase": phase})
+@facilitator_route(changes=True, body=json_body)
+def set_phase(edge: Edge):
+    workshop_service.set_phase(edge.db, edge.workshop, edge.data.get("phase"))
+    return {"ok": True, "phase": edge.workshop.phase}
 
 
 @bp.post("/workshops/<code>/timer")
-def control_timer(code: str):
-    data = json_body()
-    with transaction() as db:
-        workshop = workshop_service.get_workshop(db, code)
-        require_facilitator(db, workshop)
-        timer_service.control_timer(db, workshop, data.get("action"), data.get("seconds"))
-        workshop_id, timer = workshop.id, timer_service.timer_state(workshop)
-    broadcast(workshop_id)
-    return jsonify({"ok": True, "timer": timer})
+@facilitator_route(changes=True, body=json_body)
+def control_timer(edge: Edge):
+    data, workshop = edge.data, edge.workshop
+    timer_service.control_timer(edge.db, workshop, data.get("action"), data.get("seconds"))
+    return {"ok": True, "timer": timer_service.timer_state(workshop)}
 
 
 @bp.post("/workshops/<code>/activities")
-def add_activity(code: str):
-    data = json_body()
-    with transaction() as db:
-        workshop = workshop_service.get_workshop(db, code)
-        require_facilitator(db, workshop)
-        activity = activity_service.add_activity(
-            db,
-            workshop,
-            title=data.get("title"),
-            description=data.get("description", ""),
-            track=data.get("track"),
-        )
-        workshop_id, record = workshop.id, activity_record(activity, with_author=True)
-    broadcast(workshop_id)
-    return jsonify({"ok": True, "activity_id": record["id"], "activity": record}), 201
+@facilitator_route(changes=True, body=json_body)
+def add_activity(edge: Edge):
+    data = edge.data
+    activity = activity_service.add_activity(
+        edge.db,
+        edge.workshop,
+        title=data.get("title"),
+        description=data.get("description", ""),
+        track=data.get("track"),
+    )
+    record = activity_record(activity, with_author=True)
+    return {"ok": True, "activity_id": record["id"], "activity": record}, 201
+
+
+def _upload() -> bytes:
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        return upload.read() if upload is not None else b""
+    return request.get_data(parse_form_data=False)  # a raw body, whatever its type is called
 
 
 @bp.post("/workshops/<code>/activities/import")
-def import_activities(code: str):
-    if request.mimetype == "multipart/form-data":
-        upload = request.files.get("file")
-        data = upload.read() if upload is not None else b""
-    else:  # a raw body, whatever curl or a script calls its type
-        data = request.get_data(parse_form_data=False)
-    with transaction() as db:
-        workshop = workshop_service.get_workshop(db, code)
-        require_facilitator(db, workshop)
-        if not data:
-            raise DomainError("field_required", field="file")
-        created = activity_service.import_activities(db, workshop, data)
-        workshop_id, ids = workshop.id, [a.id for a in created]
-    broadcast(workshop_id)
-    return jsonify({"ok": True, "imported": len(ids), "activity_ids": ids}), 201
+@facilitator_route(changes=True, body=_upload)
+def import_activities(edge: Edge):
+    if not edge.data:
+        raise DomainError("field_required", field="file")
+    created = activity_service.import_activities(edge.db, edge.workshop, edge.data)
+    ids = [a.id for a in created]
+    return {"ok": True, "imported": len(ids), "activity_ids": ids}, 201
 
 
 @bp.patch("/workshops/<code>/activities/<int:activity_id>")
-def edit_activity(code: str, activity_id: int):
-    data = json_body()
-    with transaction() as db:
-        workshop = workshop_service.get_workshop(db, code)
-        require_facilitator(db, workshop)
-        activity = activity_service.edit_activity(
-            db,
-            workshop,
-            activity_id,
-            title=data.get("title"),
-            description=data.get("description"),
-            track=data.get("track", ...),
-        )
-        workshop_id, record = workshop.id, activity_record(activity, with_author=True)
-    broadcast(workshop_id)
-    return jsonify({"ok": True, "activity": record})
+@facilitator_route(changes=True, body=json_body)
+def edit_activity(edge: Edge, activity_id: int):
+    data = edge.data
+    activity = activity_service.edit_activity(
+        edge.db,
+        edge.workshop,
+        activity_id,
+        title=data.get("title"),
+        description=data.get("description"),
+        track=data.get("track", ...),
+    )
+    return {"ok": True, "activity": activity_record(activity, with_author=True)}
 
 
-def _set_status(code: str, activity_id: int, status: ActivityStatus):
-    with transaction() as db:
-        workshop = workshop_service.get_workshop(db, code)
-        require_facilitator(db, workshop)
-        activity = activity_service.set_activity_status(db, workshop, activity_id, status)
-        workshop_id, record = workshop.id, activity_record(activity, with_author=True)
-    broadcast(workshop_id)
-    return jsonify({"ok": True, "activity": record})
+@facilitator_route(changes=True)
+def _set_status(edge: Edge, activity_id: int, status: ActivityStatus):
+    activity = activity_service.set_activity_status(edge.db, edge.workshop, activity_id, status)
+    return {"ok": True, "activity": activity_record(activity, with_author=True)}
 
 
 @bp.post("/workshops/<code>/activities/<int:activity_id>/hide")
 def hide_activity(code: str, activity_id: int):
-    return _set_status(code, activity_id, ActivityStatus.HIDDEN)
+    return _set_status(code, activity_id=activity_id, status=ActivityStatus.HIDDEN)
 
 
 @bp.post("/workshops/<code>/activities/hide")
-def hide_activities(code: str):
+@facilitator_route(changes=True, body=json_body)
+def hide_activities(edge: Edge):
     """Hide several proposals at once: all of them in one transaction, or none."""
-    data = json_body()
-    with transaction() as db:
-        workshop = workshop_service.get_workshop(db, code)
-        require_facilitator(db, workshop)
-        hidden = activity_service.hide_activities(db, workshop, data.get("activity_ids"))
-        workshop_id, ids = workshop.id, [a.id for a in hidden]
-    broadcast(workshop_id)
-    return jsonify({"ok": True, "hidden": len(ids), "activity_ids": ids})
+    hidden = activity_service.hide_activities(edge.db, edge.workshop, edge.data.get("activity_ids"))
+    ids = [a.id for a in hidden]
+    return {"ok": True, "hidden": len(ids), "activity_ids": ids}
 
 
 @bp.post("/workshops/<code>/activities/<int:activity_id>/restore")
 def restore_activity(code: str, activity_id: int):
-    return _set_status(code, activity_id, ActivityStatus.VISIBLE)
+    return _set_status(code, activity_id=activity_id, status=ActivityStatus.VISIBLE)
 
 
 @bp.get("/workshops/<code>/results")
-def results(code: str):
-    with transaction() as db:
-        workshop = workshop_service.get_workshop(db, code)
-        if not _is_facilitator(db, workshop):
-            if current_participant(db, workshop) is None:
-                require_facilitator(db, workshop)  # raises: neither facilitator nor participant
-            if not (workshop.live_results or workshop.phase == Phase.CLOSED.value):
-                raise Forbidden("results_hidden")
-        payload = compute_results(db, workshop)
-        payload["version"] = workshop.version
-    return jsonify(payload)
+@workshop_route(ANYONE)
+def results(edge: Edge):
+    db, workshop = edge.db, edge.workshop
+    if not _is_facilitator(db, workshop):
+        if current_participant(db, workshop) is None:
+            require_facilitator(db, workshop)  # raises: neither facilitator nor participant
+        if not (workshop.live_results or workshop.phase == Phase.CLOSED.value):
+            raise Forbidden("results_hidden")
+    payload = compute_results(db, workshop)
+    payload["version"] = workshop.version
+    return payload
 
 
 @bp.post("/workshops/<code>/participants")
-def join(code: str):
-    data = json_body()
-    with transaction() as db:
-        workshop = workshop_service.get_workshop(db, code)
-        known = participant_service.participant_by_token(db, bearer_token(), workshop.id)
-        hit_limits(db, workshop.id, "join", known.id if known else None)
-        participant, token = participant_service.join_workshop(
-            db,
-            workshop,
-            name=data.get("name", ""),
-            organisation=data.get("organisation"),
-            group=data.get("group"),
-            language=data.get("language", workshop.language),
-            existing_token=(existing := bearer_token()),
-            max_participants=current_app.config["MAX_PARTICIPANTS"],
-        )
-        workshop_id = workshop.id
-        payload = {
-            "ok": True,
-            "participant_token": token,
-            "participant_id": participant.public_id,
-            "group_id": participant.group_id,
-        }
-    broadcast(workshop_id)
-    return jsonify(payload), 200 if token == existing else 201
+@workshop_route(ANYONE, changes=True, body=json_body)
+def join(edge: Edge):
+    db, workshop, data = edge.db, edge.workshop, edge.data
+    known = participant_service.participant_by_token(db, bearer_token(), workshop.id)
+    hit_limits(db, workshop.id, "join", known.id if known else None)
+    participant, token = participant_service.join_workshop(
+        db,
+        workshop,
+        name=data.get("name", ""),
+        organisation=data.get("organisation"),
+        group=data.get("group"),
+        language=data.get("language", workshop.language),
+        existing_token=(existing := bearer_token()),
+        max_participants=current_app.config["MAX_PARTICIPANTS"],
+    )
+    payload = {
+        "ok": True,
+        "participant_token": token,
+        "participant_id": participant.public_id,
+        "group_id": participant.group_id,
+    }
+    return payload, 200 if token == existing else 201
 
 
 @bp.get("/workshops/<code>/participants")
-def list_participants(code: str):
-    with transaction() as db:
-        workshop = workshop_service.get_workshop(db, code)
-        require_facilitator(db, workshop)
-        rows = [
-            {
-                "participant_id": p.public_id,
-                "name": p.display_name,
-                "organisation": p.organisation,
-                "group_id": p.group_id,
-                "joined_at": p.joined_at.isoformat() + "Z",
-            }
-            for p in participant_service.list_participants(db, workshop)
-        ]
-    return jsonify({"participants": rows})
+@facilitator_route()
+def list_participants(edge: Edge):
+    rows = [
+        {
+            "participant_id": p.public_id,
+            "name": p.display_name,
+            "organisation": p.organisation,
+            "group_id": p.group_id,
+            "joined_at": p.joined_at.isoformat() + "Z",
+        }
+        for p in participant_service.list_participants(edge.db, edge.workshop)
+    ]
+    return {"participants": rows}
 
 
 @bp.get("/workshops/<code>/me")
-def me(code: str):
-    with transaction() as db:
-        workshop = workshop_service.get_workshop(db, code)
-        participant = require_participant(db, workshop)
-        payload = {
-            "participant_id": participant.public_id,
-            "name": participant.display_name,
-            "organisation": participant.organisation,
-            "group_id": participant.group_id,
-            **my_votes(db, workshop, participant),
-            "merges": merge_service.merge_notices(db, workshop, participant),
-        }
-    return jsonify(payload)
+@workshop_route(PARTICIPANT)
+def me(edge: Edge):
+    db, workshop, participant = edge.db, edge.workshop, edge.participant
+    return {
+        "participant_id": participant.public_id,
+        "name": participant.display_name,
+        "organisation": participant.organisation,
+        "group_id": participant.group_id,
+        **my_votes(db, workshop, participant),
+        "merges": merge_service.merge_notices(db, workshop, participant),
+    }
+
+
+@workshop_route(ANYONE)
+def _documents_for_participants(edge: Edge):
+    db, workshop = edge.db, edge.workshop
+    if not _is_facilitator(db, workshop) and current_participant(db, workshop) is None:
+        raise NotAuthenticated("not_authenticated")
+    return workshop.id, duplicate_service.visible_documents(db, workshop)
+
+
+@facilitator_route()
+def _documents_for_facilitator(edge: Edge):
+    return edge.workshop.id, duplicate_service.visible_documents(edge.db, edge.workshop)
 
 
 @bp.post("/workshops/<code>/similar")
 def similar(code: str):
     """Activities like the text being typed: for phones (participants) and facilitators."""
     data = json_body()
-    with transaction() as db:
-        workshop = workshop_service.get_workshop(db, code)
-        if not _is_facilitator(db, workshop) and current_participant(db, workshop) is None:
-            raise NotAuthenticated("not_authenticated")
-        workshop_id = workshop.id
-        documents = duplicate_service.visible_documents(db, workshop)
-    index = duplicate_service.index_for(workshop_id, documents)
+    # the index is built after the transaction: the read is short, building is not
+    index = duplicate_service.index_for(*_documents_for_participants(code))
     candidates = duplicate_service.similar_activities(
         index, title=data.get("title", ""), description=data.get("description", "")
     )
-    return jsonify({"ok": True, "threshold": DEFAULT_THRESHOLD, "candidates": candidates})
+    return {"ok": True, "threshold": DEFAULT_THRESHOLD, "candidates": candidates}
 
 
 @bp.get("/workshops/<code>/duplicates")
 def duplicates(code: str):
     """Likely duplicate pairs and clusters among the visible activities (facilitator)."""
-    with transaction() as db:
-        workshop = workshop_service.get_workshop(db, code)
-        require_facilitator(db, workshop)
-        workshop_id = workshop.id
-        documents = duplicate_service.visible_documents(db, workshop)
-    report = duplicate_service.duplicate_report(duplicate_service.index_for(workshop_id, documents))
-    return jsonify({"ok": True, **report})
+    index = duplicate_service.index_for(*_documents_for_facilitator(code))
+    return {"ok": True, **duplicate_service.duplicate_report(index)}
 
 
 @bp.get("/workshops/<code>/merges")
-def list_merges(code: str):
-    with transaction() as db:
-        workshop = workshop_service.get_workshop(db, code)
-        require_facilitator(db, workshop)
-        merges = [
-            merge_service.merge_record(m)
-            for m in merge_service.list_merges(db, workshop, include_undone=True)
-        ]
-    return jsonify({"merges": merges})
+@facilitator_route()
+def list_merges(edge: Edge):
+    merges = merge_service.list_merges(edge.db, edge.workshop, include_undone=True)
+    return {"merges": [merge_service.merge_record(m) for m in merges]}
 
 
 @bp.post("/workshops/<code>/merges")
-def merge(code: str):
-    data = json_body()
-    with transaction() as db:
-        workshop = workshop_service.get_workshop(db, code)
-        require_facilitator(db, workshop)
-        merged = merge_service.merge_activities(
-            db, workshop, data.get("target_id"), data.get("source_ids")
-        )
-        workshop_id, record = workshop.id, merge_service.merge_record(merged)
-    broadcast(workshop_id)
-    return jsonify({"ok": True, "merge": record}), 201
+@facilitator_route(changes=True, body=json_body)
+def merge(edge: Edge):
+    data = edge.data
+    merged = merge_service.merge_activities(
+        edge.db, edge.workshop, data.get("target_id"), data.get("source_ids")
+    )
+    return {"ok": True, "merge": merge_service.merge_record(merged)}, 201
 
 
 @bp.post("/workshops/<code>/merges/<int:merge_id>/undo")
-def undo_merge(code: str, merge_id: int):
-    with transaction() as db:
-        workshop = workshop_service.get_workshop(db, code)
-        require_facilitator(db, workshop)
-        undone = merge_service.undo_merge(db, workshop, merge_id)
-        workshop_id, record = workshop.id, merge_service.merge_record(undone)
-    broadcast(workshop_id)
-    return jsonify({"ok": True, "merge": record})
+@facilitator_route(changes=True)
+def undo_merge(edge: Edge, merge_id: int):
+    undone = merge_service.undo_merge(edge.db, edge.workshop, merge_id)
+    return {"ok": True, "merge": merge_service.merge_record(undone)}
 
 
 @bp.get("/workshops/<code>/export/<name>.<fmt>")
 def export_file(code: str, name: str, fmt: str):
     if name not in export.TABLES or fmt not in ("csv", "xlsx"):
-        raise NotFound("not_found")
-    with transaction() as db:
-        workshop = workshop_service.get_workshop(db, code)
-        require_facilitator(db, workshop)
-        options = {}
-        if name == "participants" and request.args.get("names") == "1":
-            options["names"] = True  # names only when asked for: exports are pseudonymous
-        body, mimetype = export.render(db, workshop, name, fmt, **options)
-        filename = f"{workshop.code}-{name}.{fmt}"
+        raise NotFound("not_found")  # before the workshop is looked up
+    return _export_file(code, name=name, fmt=fmt)
+
+
+@facilitator_route()
+def _export_file(edge: Edge, name: str, fmt: str):
+    options = {}
+    if name == "participants" and request.args.get("names") == "1":
+        options["names"] = True  # names only when asked for: exports are pseudonymous
+    body, mimetype = export.render(edge.db, edge.workshop, name, fmt, **options)
+    filename = f"{edge.workshop.code}-{name}.{fmt}"
     return Response(
         body,
         mimetype=mimetype,
@@ -407,21 +358,15 @@ def export_file(code: str, name: str, fmt: str):
 
 
 @bp.get("/workshops/<code>/access")
-def access(code: str):
+@facilitator_route()
+def access(edge: Edge):
     """Who am I on this workshop (owner or co-host), is there a PIN, and (owner) the co-hosts."""
-    with transaction() as db:
-        workshop = workshop_service.get_workshop(db, code)
-        grant = require_facilitator(db, workshop)
-        cohosts = None
-        if grant.is_owner:
-            links = access_service.list_cohost_links(db, workshop)
-            cohosts = [_cohost_record(link) for link in links]
-        payload = {
-            "role": grant.role,
-            "pin_set": workshop.pin_hash is not None,
-            "cohosts": cohosts,
-        }
-    return jsonify(payload)
+    grant, workshop = edge.grant, edge.workshop
+    cohosts = None
+    if grant.is_owner:
+        links = access_service.list_cohost_links(edge.db, workshop)
+        cohosts = [_cohost_record(link) for link in links]
+    return {"role": grant.role, "pin_set": workshop.pin_hash is not None, "cohosts": cohosts}
 
 
 def _cohost_record(link) -> dict:
@@ -429,41 +374,32 @@ def _cohost_record(link) -> dict:
 
 
 @bp.post("/workshops/<code>/cohosts")
-def create_cohost(code: str):
-    data = json_body()
-    with transaction() as db:
-        workshop = workshop_service.get_workshop(db, code)
-        require_facilitator(db, workshop, owner=True)
-        link, token = access_service.create_cohost_link(db, workshop, data.get("label", ""))
-        payload = {
-            "ok": True,
-            **_cohost_record(link),
-            "facilitator_url": _facilitator_url(workshop, token),
-            "facilitator_token": token,
-        }
-    return jsonify(payload), 201
+@facilitator_route(owner=True, body=json_body)
+def create_cohost(edge: Edge):
+    workshop = edge.workshop
+    link, token = access_service.create_cohost_link(edge.db, workshop, edge.data.get("label", ""))
+    payload = {
+        "ok": True,
+        **_cohost_record(link),
+        "facilitator_url": _facilitator_url(workshop, token),
+        "facilitator_token": token,
+    }
+    return payload, 201
 
 
 @bp.delete("/workshops/<code>/cohosts/<int:link_id>")
-def revoke_cohost(code: str, link_id: int):
-    with transaction() as db:
-        workshop = workshop_service.get_workshop(db, code)
-        require_facilitator(db, workshop, owner=True)
-        access_service.revoke_cohost_link(db, workshop, link_id)
-        workshop_id = workshop.id
-    revoke_sockets(workshop_id)  # co-hosts' consoles reconnect; the revoked one is refused
-    return jsonify({"ok": True})
+@facilitator_route(owner=True)
+def revoke_cohost(edge: Edge, link_id: int):
+    access_service.revoke_cohost_link(edge.db, edge.workshop, link_id)
+    edge.revoked = True  # co-hosts' consoles reconnect; the revoked one is refused
+    return {"ok": True}
 
 
 @bp.put("/workshops/<code>/pin")
-def set_pin(code: str):
-    data = json_body()
-    with transaction() as db:
-        workshop = workshop_service.get_workshop(db, code)
-        require_facilitator(db, workshop, owner=True)
-        access_service.set_pin(db, workshop, data.get("pin"))
-        pin_set = workshop.pin_hash is not None
-    return jsonify({"ok": True, "pin_set": pin_set})
+@facilitator_route(owner=True, body=json_body)
+def set_pin(edge: Edge):
+    access_service.set_pin(edge.db, edge.workshop, edge.data.get("pin"))
+    return {"ok": True, "pin_set": edge.workshop.pin_hash is not None}
 
 
 @bp.get("/openapi.json")

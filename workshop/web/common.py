@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import current_app, request, url_for
+from flask import abort, current_app, request, url_for
 
 from ..models import Workshop
 
@@ -40,11 +40,9 @@ def workshop_links(workshop: Workshop) -> dict:
     }
 
 
-def broadcast(workshop_id: int) -> None:
-    """Tell every screen of the workshop that its state changed (call after commit)."""
-    current_app.extensions["atelier.broadcaster"].changed(workshop_id)
-
-
-def revoke_sockets(workshop_id: int) -> None:
-    """After a co-host link was revoked (and committed): consoles reconnect, minus that one."""
-    current_app.extensions["atelier.broadcaster"].revoke_cohosts(workshop_id)
+def json_body() -> dict:
+    """The request's JSON object; anything else is a 400."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        abort(400)
+    return data

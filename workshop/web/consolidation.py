@@ -3,12 +3,12 @@
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
 from .. import export
+from ..auth import check_csrf, csrf_token, is_host
 from ..db import transaction
 from ..messages import ROLES, error_message
 from ..services import consolidation as consolidation_service
 from ..services import workshops as workshop_service
 from ..services.errors import DomainError, NotFound
-from .auth import check_csrf, csrf_token, is_host
 
 bp = Blueprint("consolidation", __name__, url_prefix="/host/consolidations")
 

@@ -4,14 +4,7 @@ import time
 
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 
-from ..db import transaction
-from ..messages import error_message
-from ..models import VENUE_MAX
-from ..services import access as access_service
-from ..services import workshops as workshop_service
-from ..services.access import OWNER, Grant
-from ..services.errors import DomainError
-from .auth import (
+from ..auth import (
     PinRefused,
     check_csrf,
     check_host_key,
@@ -22,6 +15,13 @@ from .auth import (
     is_host,
     record_pin_failure,
 )
+from ..db import transaction
+from ..messages import error_message
+from ..models import VENUE_MAX
+from ..services import access as access_service
+from ..services import workshops as workshop_service
+from ..services.access import OWNER, Grant
+from ..services.errors import DomainError
 from .common import workshop_links
 
 bp = Blueprint("facilitator", __name__)

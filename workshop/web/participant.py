@@ -2,15 +2,16 @@
 
 from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
 
+from ..auth import PARTICIPANT_COOKIE, check_csrf, csrf_token, current_participant, hit_limits
 from ..db import transaction
 from ..messages import error_message
 from ..ratelimit import RateLimited
+from ..realtime.broadcast import broadcaster
 from ..services import participants as participant_service
 from ..services import workshops as workshop_service
 from ..services.errors import DomainError
 from ..services.tokens import normalise_code
-from .auth import PARTICIPANT_COOKIE, check_csrf, csrf_token, current_participant, hit_limits
-from .common import broadcast, local_target
+from .common import local_target
 
 bp = Blueprint("participant", __name__)
 
@@ -67,7 +68,7 @@ def join(code: str):
                 "group": str(existing.group_id),
             }
     if request.method == "POST" and error is None:
-        broadcast(workshop_id)
+        broadcaster().changed(workshop_id)
         response = make_response(redirect(url_for("participant.phone", code=code)))
         response.set_cookie(
             PARTICIPANT_COOKIE.format(code=code),

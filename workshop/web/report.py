@@ -6,13 +6,13 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from .. import charts
+from ..auth import facilitates
 from ..config import ROOT
 from ..db import transaction
 from ..messages import GAPS, LIST_SEPARATOR, PHASES, ROLES, TITLE_SEPARATOR, flag_words
 from ..models import Workshop
 from ..services import workshops as workshop_service
 from ..services.report import report_data
-from .auth import facilitates
 
 bp = Blueprint("report", __name__)
 

@@ -31,6 +31,10 @@ def main(demo_path: str, out_dir: str) -> None:
         page.goto(demo["facilitator_url"])
         page.wait_for_selector("#workplan-card .commitments-table tbody tr")
         page.screenshot(path=out / "console.png", full_page=True)
+        # the workplan card alone (docs/workplan.md), clipped from the whole page so that the
+        # console's sticky header does not cover it
+        card = page.locator("#workplan-card")
+        page.screenshot(path=out / "console-workplan.png", full_page=True, clip=card.bounding_box())
         for lang in ("fr", "ar", "en"):
             page.goto(f"{base}/f/{code}/report?lang={lang}")
             page.wait_for_selector("#workplan")

@@ -119,7 +119,13 @@ GRID = """() => Array.from(document.querySelectorAll("table")).map((table) => {
     .filter((td) => td.textContent.trim())
     .map((td) => [td.className, Math.round(td.getBoundingClientRect().width), td.textContent.trim().slice(0, 30)])
     .filter((c) => c[1] < 120);
-  return { id, columns, labels, rows, narrow };
+  // nothing of a table leaves its card: a button out of the card is a button nobody sees
+  const card = (table.closest(".card, section") || document.body).getBoundingClientRect();
+  const spill = Array.from(table.querySelectorAll("th, td, button"))
+    .map((e) => [e, e.getBoundingClientRect()])
+    .filter(([, r]) => r.width > 0 && (r.right > card.right + 1 || r.left < card.left - 1))
+    .map(([e, r]) => [e.tagName, e.textContent.trim().slice(0, 30), Math.round(r.left), Math.round(r.right), Math.round(card.left), Math.round(card.right)]);
+  return { id, columns, labels, rows, narrow, spill };
 })"""
 
 
@@ -166,6 +172,7 @@ def test_every_console_table_is_aligned(room, contexts, lang, viewport):
             table["rows"],
         )
         assert table["narrow"] == [], (table["id"], table["narrow"])
+        assert table["spill"] == [], (table["id"], table["spill"][:5])
     page.screenshot(path=str(ARTIFACTS / f"console-tables-{lang}-{viewport}.png"), full_page=True)
 
 

@@ -9,9 +9,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .config import ROOT, load_config
 from .db import init_db
 from .extensions import babel, compress, socketio
+from .models import LANGUAGES
 from .realtime.packets import ClientPacket, SafeJSON
-
-LANGUAGES = ("fr", "ar", "en")
 
 
 def select_locale() -> str:

@@ -18,13 +18,14 @@ from .services.commitments import ROLE_ORDER, list_commitments
 from .services.merging import merge_history
 from .services.participants import count_by_group, list_participants
 from .services.results import compute_results
+from .services.timer import iso_utc
 from .services.workplan import retained_ids, workplan_rows
 
 Table = tuple[list[str], list[list[object]]]
 
 
 def _iso(value) -> str:
-    return value.replace(microsecond=0).isoformat() + "Z" if value else ""
+    return iso_utc(value, "seconds") if value else ""
 
 
 STATUS_LABELS = {"visible": _l("visible"), "hidden": _l("hidden"), "merged": _l("merged")}

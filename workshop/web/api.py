@@ -14,7 +14,7 @@ from ..auth import (
     require_facilitator,
 )
 from ..db import transaction
-from ..models import ActivityStatus, Phase
+from ..models import ActivityStatus
 from ..services import access as access_service
 from ..services import activities as activity_service
 from ..services import duplicates as duplicate_service
@@ -24,8 +24,10 @@ from ..services import timer as timer_service
 from ..services import workshops as workshop_service
 from ..services.errors import DomainError, Forbidden, NotFound
 from ..services.results import compute_results
+from ..services.rules import phones_see_results
 from ..services.similarity import DEFAULT_THRESHOLD
 from ..services.state import activity_record, workshop_state
+from ..services.timer import iso_utc
 from ..services.voting import my_votes
 from .common import json_body, public_base_url, workshop_links
 from .routes import ANYONE, PARTICIPANT, Edge, facilitator_route, workshop_route
@@ -218,7 +220,7 @@ def results(edge: Edge):
     if not _is_facilitator(db, workshop):
         if current_participant(db, workshop) is None:
             require_facilitator(db, workshop)  # raises: neither facilitator nor participant
-        if not (workshop.live_results or workshop.phase == Phase.CLOSED.value):
+        if not phones_see_results(workshop.live_results, workshop.phase):
             raise Forbidden("results_hidden")
     payload = compute_results(db, workshop)
     payload["version"] = workshop.version
@@ -259,7 +261,7 @@ def list_participants(edge: Edge):
             "name": p.display_name,
             "organisation": p.organisation,
             "group_id": p.group_id,
-            "joined_at": p.joined_at.isoformat() + "Z",
+            "joined_at": iso_utc(p.joined_at, "auto"),
         }
         for p in participant_service.list_participants(edge.db, edge.workshop)
     ]
@@ -370,7 +372,7 @@ def access(edge: Edge):
 
 
 def _cohost_record(link) -> dict:
-    return {"id": link.id, "label": link.label, "created_at": link.created_at.isoformat() + "Z"}
+    return {"id": link.id, "label": link.label, "created_at": iso_utc(link.created_at, "auto")}
 
 
 @bp.post("/workshops/<code>/cohosts")

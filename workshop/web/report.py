@@ -10,13 +10,12 @@ from ..auth import facilitates
 from ..config import ROOT
 from ..db import transaction
 from ..messages import GAPS, LIST_SEPARATOR, PHASES, ROLES, TITLE_SEPARATOR, flag_words
-from ..models import Workshop
+from ..models import LANGUAGES, Workshop
 from ..services import workshops as workshop_service
 from ..services.report import report_data
 
 bp = Blueprint("report", __name__)
 
-LANGUAGES = ("fr", "ar", "en")
 #: stylesheets the report uses; the ZIP's copy carries them inline, to open from a disk
 STYLESHEETS = ("css/app.css", "css/report.css")
 

@@ -3,10 +3,10 @@ outbox survives a dead server, then resynchronises."""
 
 import json
 import time
-import urllib.request
 
 import pytest
 
+from tests.json_http import call
 from tests.serverproc import ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -38,20 +38,6 @@ def server(tmp_path):
     server.start(tmp_path / "server.log")
     yield server
     server.stop()
-
-
-def http(method, url, body=None, token=None):
-    request = urllib.request.Request(
-        url,
-        data=None if body is None else json.dumps(body).encode(),
-        method=method,
-        headers={
-            "Content-Type": "application/json",
-            **({"Authorization": f"Bearer {token}"} if token else {}),
-        },
-    )
-    with urllib.request.urlopen(request, timeout=15) as response:
-        return json.loads(response.read())
 
 
 def watch(page) -> list[str]:
@@ -90,7 +76,7 @@ def participant_context(browser, server, code, token):
 @pytest.mark.parametrize("with_csp", [True, False], ids=["with-csp", "csp-stripped"])
 def test_user_text_is_shown_literally_and_never_runs(browser, server, with_csp):
     base = f"{server.url}/api/workshops"
-    w = http(
+    w = call(
         "POST",
         base,
         {
@@ -102,25 +88,25 @@ def test_user_text_is_shown_literally_and_never_runs(browser, server, with_csp):
     code, token = w["code"], w["facilitator_token"]
     api = f"{base}/{code}"
     for i, payload in enumerate(PAYLOADS):
-        http(
+        call(
             "POST", f"{api}/activities", {"title": payload, "description": PAYLOADS[-1 - i]}, token
         )
     joined = [
-        http(
+        call(
             "POST",
             f"{api}/participants",
             {"name": PAYLOADS[i], "organisation": PAYLOADS[i + 1], "group": PAYLOADS[2]},
         )
         for i in range(0, 6, 2)
     ]
-    http("POST", f"{api}/phase", {"phase": "voting"}, token)
+    call("POST", f"{api}/phase", {"phase": "voting"}, token)
 
     pages = []
     console_context = browser.new_context()
     console = console_context.new_page()
     pages.append(("console", console, watch(console)))
-    # Tall enough that the big screen shows every row (it never scrolls: extra rows fold).
-    screen_context = browser.new_context(viewport={"width": 1920, "height": 4000})
+    # A projector's size: rows that do not fit are on the next pages, read below one by one.
+    screen_context = browser.new_context(viewport={"width": 1920, "height": 1080})
     screen = screen_context.new_page()
     pages.append(("screen", screen, watch(screen)))
     phone_context = participant_context(browser, server, code, joined[0]["participant_token"])
@@ -145,6 +131,10 @@ def test_user_text_is_shown_literally_and_never_runs(browser, server, with_csp):
         wait_until(screen, f"document.querySelectorAll('#results li, #proposals li').length >= {n}")
         time.sleep(0.5)  # let any delayed handler (onerror, ontoggle...) fire
         shown = {name: page.inner_text("body") for name, page, _ in pages}
+        for _ in range(20):  # the big screen's other pages: one rotation
+            if screen.evaluate("() => Atelier.screen.nextPage()") == 0:
+                break
+            shown["screen"] += "\n" + screen.inner_text("body")
         for name, page, dialogs in pages:
             assert dialogs == [], (name, dialogs)
             assert page.evaluate("window.__xss") is None, name
@@ -187,7 +177,7 @@ def outbox(page) -> list:
 
 def test_the_phone_keeps_actions_while_the_server_is_down_then_replays_and_resyncs(browser, server):
     base = f"{server.url}/api/workshops"
-    w = http(
+    w = call(
         "POST",
         base,
         {
@@ -198,13 +188,13 @@ def test_the_phone_keeps_actions_while_the_server_is_down_then_replays_and_resyn
     )
     code, token = w["code"], w["facilitator_token"]
     api = f"{base}/{code}"
-    a = http("POST", f"{api}/activities", {"title": "Former"}, token)["activity_id"]
-    b = http("POST", f"{api}/activities", {"title": "Retirer"}, token)["activity_id"]
-    joined = http("POST", f"{api}/participants", {"organisation": "OIT", "group": "Gouvernement"})
-    http("POST", f"{api}/phase", {"phase": "voting"}, token)
+    a = call("POST", f"{api}/activities", {"title": "Former"}, token)["activity_id"]
+    b = call("POST", f"{api}/activities", {"title": "Retirer"}, token)["activity_id"]
+    joined = call("POST", f"{api}/participants", {"organisation": "OIT", "group": "Gouvernement"})
+    call("POST", f"{api}/phase", {"phase": "voting"}, token)
 
     def totals():
-        results = http("GET", f"{api}/results", token=token)
+        results = call("GET", f"{api}/results", token=token)
         return {r["activity_id"]: r["total"] for r in results["activities"]}
 
     context = participant_context(browser, server, code, joined["participant_token"])
@@ -239,7 +229,7 @@ def test_the_phone_keeps_actions_while_the_server_is_down_then_replays_and_resyn
         op_id = queued["data"]["op_id"]
 
         server.restart()
-        http("POST", f"{api}/activities/{b}/hide", token=token)  # changed while it was away
+        call("POST", f"{api}/activities/{b}/hide", token=token)  # changed while it was away
         assert totals()[a] == 1
         context.set_offline(False)
         page.wait_for_selector("body[data-connection=connected]")

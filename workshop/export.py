@@ -14,7 +14,7 @@ from .serializers import neutralise as neutralise  # public here too, as before
 from .serializers import to_csv, to_xlsx
 from .services.activities import list_activities
 from .services.comments import comment_counts, list_comments
-from .services.commitments import ROLE_ORDER, list_commitments
+from .services.commitments import ROLE_ORDER, by_organisation, list_commitments
 from .services.merging import merge_history
 from .services.participants import count_by_group, list_participants
 from .services.results import compute_results
@@ -380,24 +380,20 @@ def workplan_workbook(db: Session, workshop: Workshop) -> bytes:
 def organisation_summary(commitments: list, retained_only: set[int] | None = None) -> list[dict]:
     """Per organisation: commitments by role (on retained activities when some are)."""
     counted = [c for c in commitments if not retained_only or c.activity_id in retained_only]
-    table: dict[str, dict] = {}
-    for c in counted:
-        entry = table.setdefault(
-            c.organisation_key,
-            {"names": Counter(), "groups": Counter(), "roles": dict.fromkeys(ROLE_ORDER, 0)},
-        )
-        entry["names"][c.organisation] += 1
-        if c.group is not None:
-            entry["groups"][c.group.name] += 1
-        entry["roles"][c.role] += 1
+    entries = (
+        (c.organisation_key, c.organisation, c.role, None if c.group is None else c.group.name)
+        for c in counted
+    )
     out = [
         {
-            "organisation": e["names"].most_common(1)[0][0],
-            "groups": ", ".join(name for name, _n in e["groups"].most_common()),
-            "roles": e["roles"],
-            "total": sum(e["roles"].values()),
+            "organisation": o["organisation"],
+            "groups": ", ".join(
+                name for name, _n in Counter(g for g in o["items"] if g is not None).most_common()
+            ),
+            "roles": {role: len(items) for role, items in o["roles"].items()},
+            "total": len(o["items"]),
         }
-        for e in table.values()
+        for o in by_organisation(entries)
     ]
     out.sort(key=lambda o: (-o["roles"]["lead"], -o["total"], o["organisation"].casefold()))
     return out

@@ -1,6 +1,9 @@
 """Commitments: an organisation commits to an activity with a role; the facilitator confirms."""
 
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from typing import TypeVar
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
@@ -27,12 +30,35 @@ from .workshops import COMMITMENT_PHASES, bump_version
 #: strongest first: when two commitments of one organisation meet (a merge), the stronger stays
 ROLE_ORDER = [r.value for r in CommitmentRole]
 
+T = TypeVar("T")
+
 
 def organisation_key(name: str) -> str:
     """Fold an organisation's name so that case, accents and spacing do not split it."""
     decomposed = unicodedata.normalize("NFKD", name)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(bare.casefold().split())
+
+
+def by_organisation(entries: Iterable[tuple[str, str, str, T]]) -> list[dict]:
+    """Commitments per organisation, the one aggregation exports, report and consolidation use.
+
+    `entries` are (organisation key, name as written, role, item): each organisation gets its
+    most used spelling, per role its items, and every item in the order met. Callers count,
+    sort and shape what they show.
+    """
+    table: dict[str, dict] = {}
+    for key, name, role, item in entries:
+        entry = table.setdefault(
+            key, {"names": Counter(), "roles": {r: [] for r in ROLE_ORDER}, "items": []}
+        )
+        entry["names"][name] += 1
+        entry["roles"][role].append(item)
+        entry["items"].append(item)
+    return [
+        {"organisation": e["names"].most_common(1)[0][0], "roles": e["roles"], "items": e["items"]}
+        for e in table.values()
+    ]
 
 
 def commitments_accepted(workshop: Workshop) -> bool:

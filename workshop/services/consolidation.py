@@ -8,7 +8,7 @@ activity with its source, its group, and per organisation what it leads and supp
 """
 
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
@@ -22,7 +22,7 @@ from ..models import (
     LinkDecision,
 )
 from . import linking
-from .commitments import ROLE_ORDER, organisation_key
+from .commitments import ROLE_ORDER, by_organisation, organisation_key
 from .errors import Conflict, DomainError, NotFound
 from .interchange import build_document, read_upload
 from .text import clean_text
@@ -356,30 +356,20 @@ def _assign_groups(items: list[Item], accepted: list[tuple]) -> None:
 
 def organisation_view(items: list[Item]) -> list[dict]:
     """Per organisation, across workshops: what it leads, co-leads, partners and supports."""
-    table: dict[str, dict] = {}
-    for item in items:
-        for role in ROLE_ORDER:
-            for commitment in item.roles[role]:
-                key = organisation_key(commitment["organisation"])
-                entry = table.setdefault(
-                    key,
-                    {
-                        "names": Counter(),
-                        "roles": {r: [] for r in ROLE_ORDER},
-                        "sources": set(),
-                    },
-                )
-                entry["names"][commitment["organisation"]] += 1
-                entry["roles"][role].append(item)
-                entry["sources"].add(item.source_id)
+    commitments = (
+        (organisation_key(commitment["organisation"]), commitment["organisation"], role, item)
+        for item in items
+        for role in ROLE_ORDER
+        for commitment in item.roles[role]
+    )
     out = [
         {
-            "organisation": e["names"].most_common(1)[0][0],
-            "roles": e["roles"],
-            "workshops": len(e["sources"]),
-            "total": sum(len(v) for v in e["roles"].values()),
+            "organisation": o["organisation"],
+            "roles": o["roles"],
+            "workshops": len({item.source_id for item in o["items"]}),
+            "total": len(o["items"]),
         }
-        for e in table.values()
+        for o in by_organisation(commitments)
     ]
     out.sort(
         key=lambda o: (

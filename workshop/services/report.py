@@ -19,7 +19,7 @@ from ..models import (
 )
 from .activities import list_activities
 from .comments import list_comments
-from .commitments import ROLE_ORDER, list_commitments, organisation_key
+from .commitments import ROLE_ORDER, by_organisation, list_commitments, organisation_key
 from .merging import list_merges
 from .participants import count_by_group, list_participants
 from .results import compute_results
@@ -229,19 +229,13 @@ def report_data(session: Session, workshop: Workshop, now: datetime | None = Non
 
 def _organisations(commitments: list, keep: set[int], activities: dict) -> list[dict]:
     """Per organisation, the retained activities it leads, co-leads, partners and supports."""
-    table: dict[str, dict] = {}
-    for c in commitments:
-        if c.activity_id not in keep or c.activity_id not in activities:
-            continue
-        entry = table.setdefault(
-            c.organisation_key,
-            {"names": Counter(), "roles": {r: [] for r in ROLE_ORDER}},
-        )
-        entry["names"][c.organisation] += 1
-        entry["roles"][c.role].append(activities[c.activity_id].title)
+    titles = (
+        (c.organisation_key, c.organisation, c.role, activities[c.activity_id].title)
+        for c in commitments
+        if c.activity_id in keep and c.activity_id in activities
+    )
     out = [
-        {"organisation": e["names"].most_common(1)[0][0], "roles": e["roles"]}
-        for e in table.values()
+        {"organisation": o["organisation"], "roles": o["roles"]} for o in by_organisation(titles)
     ]
     out.sort(
         key=lambda o: (

@@ -146,11 +146,6 @@ def test_web_and_realtime_sit_below_the_factory():
     assert [m for m in importers if FACTORY in GRAPH[m]] == []
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 15: realtime/ still imports web/auth.py (PIN limits, cookie name) until the "
-    "shared auth names finish moving to workshop/auth.py",
-)
 def test_web_and_realtime_meet_only_through_the_broadcaster():
     realtime_to_web = [
         (m, t)

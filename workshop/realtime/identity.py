@@ -7,12 +7,12 @@ audience and room, its participant (phones) and, for a console, the grant it cam
 from flask import request
 from sqlalchemy.orm import Session
 
+from ..auth import PARTICIPANT_COOKIE, check_pin_attempt, console_grant
 from ..services.access import grant_holds, token_grant
 from ..services.errors import DomainError
 from ..services.participants import participant_by_token
 from ..services.tokens import normalise_code
 from ..services.workshops import check_screen_key, get_workshop
-from ..web.auth import PARTICIPANT_COOKIE, check_pin_attempt, console_grant
 
 
 def identify(db: Session, auth: dict) -> dict | None:

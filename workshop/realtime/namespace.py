@@ -12,6 +12,7 @@ from flask import current_app, request
 from flask_socketio import Namespace, join_room
 from sqlalchemy.orm import Session
 
+from ..auth import PinRefused, hit_limits, record_pin_failure
 from ..db import transaction
 from ..messages import error_message, error_payload
 from ..services import activities as activity_service
@@ -22,9 +23,8 @@ from ..services.errors import DomainError
 from ..services.operations import perform_once
 from ..services.state import participant_state
 from ..services.text import clean_op_id
-from ..web.auth import PinRefused, hit_limits, record_pin_failure
 from .batching import combiner_for, in_transaction
-from .broadcast import room
+from .broadcast import broadcaster, room
 from .identity import identify
 from .preloading import load_participant
 
@@ -94,7 +94,7 @@ class WorkshopNamespace(Namespace):
                 with app.request_context(environ):
                     return _refusal(error)
             if effect == CHANGED:
-                app.extensions["atelier.broadcaster"].changed(client["workshop_id"])
+                broadcaster(app).changed(client["workshop_id"])
             return ack
 
     def _unknown(self, event, db, client, data):
@@ -217,7 +217,7 @@ def _act(data, run) -> dict:
     except Exception as error:
         return _refusal(error)
     if effect == CHANGED:
-        current_app.extensions["atelier.broadcaster"].changed(client["workshop_id"])
+        broadcaster().changed(client["workshop_id"])
     elif effect == RESYNC:
         _welcome(client)
     return ack
@@ -248,9 +248,7 @@ def _welcome(client: dict) -> None:
     if client["participant_id"] is not None:
         with transaction() as db:
             me = participant_state(db, *load_participant(db, client))
-    current_app.extensions["atelier.broadcaster"].send_welcome(
-        request.sid, client["workshop_id"], client["audience"], me
-    )
+    broadcaster().send_welcome(request.sid, client["workshop_id"], client["audience"], me)
 
 
 def _participant_op(db: Session, client: dict, data: dict, kind: str, act):

@@ -11,16 +11,15 @@ Prints the figures per resource; the budget is 150 KB (153,600 bytes).
 """
 
 import argparse
-import json
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.json_http import call  # noqa: E402
 from tests.serverproc import CHROMIUM, CHROMIUM_ARGS, ServerProcess  # noqa: E402
 
 BUDGET = 150 * 1024
@@ -31,17 +30,7 @@ DESCRIPTION = (
 
 
 def _call(base: str, method: str, path: str, body=None, token=None) -> dict:
-    request = urllib.request.Request(
-        base + path,
-        data=None if body is None else json.dumps(body).encode(),
-        method=method,
-        headers={
-            "Content-Type": "application/json",
-            **({"Authorization": f"Bearer {token}"} if token else {}),
-        },
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())
+    return call(method, base + path, body, token)
 
 
 def prepare(base: str, activities: int) -> tuple[str, str]:

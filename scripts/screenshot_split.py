@@ -9,10 +9,8 @@ Chromium (/usr/bin/chromium) at 1920x1080, and the console's table (console-cons
 Both are made small as scripts/docs_screenshots.py does (1280x720, 64 colours).
 """
 
-import json
 import sys
 import tempfile
-import urllib.request
 from pathlib import Path
 
 import socketio
@@ -20,6 +18,7 @@ import socketio
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.json_http import call  # noqa: E402
 from tests.serverproc import CHROMIUM, CHROMIUM_ARGS, running_server  # noqa: E402
 
 GROUPS = {
@@ -50,20 +49,6 @@ BALLOTS = {
     "Agences de mise en œuvre": [{4: 2, 0: 2, 7: 1}, {5: 3, 6: 1, 0: 1}],
     "Société civile": [{6: 3, 3: 2}, {6: 2, 0: 1, 3: 2}],
 }
-
-
-def call(method: str, url: str, body: dict | None = None, token: str | None = None) -> dict:
-    request = urllib.request.Request(  # noqa: S310 - our own server on 127.0.0.1
-        url,
-        data=None if body is None else json.dumps(body).encode(),
-        method=method,
-        headers={
-            "Content-Type": "application/json",
-            **({"Authorization": f"Bearer {token}"} if token else {}),
-        },
-    )
-    with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310
-        return json.loads(response.read())
 
 
 def stage(server_url: str) -> dict:

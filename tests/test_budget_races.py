@@ -12,8 +12,9 @@ import threading
 
 import pytest
 
+from tests.json_http import http
 from tests.serverproc import ServerProcess
-from tests.test_integrity_server import assert_clean_log, http, phone, rows
+from tests.test_integrity_server import assert_clean_log, phone, rows
 
 pytestmark = [pytest.mark.server, pytest.mark.postgres]
 

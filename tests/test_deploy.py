@@ -3,7 +3,6 @@
 The nginx site of deploy/nginx/atelier.conf is used as it is, with only its ports changed.
 """
 
-import json
 import os
 import re
 import shutil
@@ -18,6 +17,7 @@ import pytest
 import socketio
 
 from tests.conftest import missing_server
+from tests.seeding import Room
 from tests.serverproc import ROOT, free_port
 
 pytestmark = pytest.mark.server
@@ -118,32 +118,15 @@ http {{
         _stop(proc, signal.SIGQUIT)
 
 
-def _post(url, body, token=None):
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(body).encode(),
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            **({"Authorization": f"Bearer {token}"} if token else {}),
-        },
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())
-
-
 @pytest.mark.parametrize("transport", ["websocket", "polling"])
 def test_phone_and_screen_through_nginx_and_gunicorn(nginx, transport):
     base = nginx
-    w = _post(base + "/api/workshops", {"title": "Atelier", "groups": ["Gouvernement"]})
-    token = w["facilitator_token"]
+    room = Room.create(base, "Atelier", groups=["Gouvernement"])
+    w = room.created
     assert w["join_url"].startswith(base)  # Host passed through: the links point at nginx
-    activity = _post(f"{base}/api/workshops/{w['code']}/activities", {"title": "Former"}, token)
-    joined = _post(
-        f"{base}/api/workshops/{w['code']}/participants",
-        {"organisation": "CGEM", "group": "Gouvernement"},
-    )
-    _post(f"{base}/api/workshops/{w['code']}/phase", {"phase": "voting"}, token)
+    activity_id = room.add("Former")
+    participant_token = room.join("CGEM", "Gouvernement")
+    room.phase("voting")
 
     seen = threading.Event()
     screen = socketio.Client(reconnection=False)
@@ -166,7 +149,7 @@ def test_phone_and_screen_through_nginx_and_gunicorn(nginx, transport):
     phone = socketio.Client(reconnection=False)
     phone.connect(
         base,
-        auth={"participant_token": joined["participant_token"]},
+        auth={"participant_token": participant_token},
         transports=[transport],
         headers=headers,
         wait_timeout=10,
@@ -175,7 +158,7 @@ def test_phone_and_screen_through_nginx_and_gunicorn(nginx, transport):
         assert phone.transport() == transport
         ack = phone.call(
             "cast_vote",
-            {"activity_id": activity["activity_id"], "points": 3, "op_id": "n-1"},
+            {"activity_id": activity_id, "points": 3, "op_id": "n-1"},
             timeout=10,
         )
         assert ack["ok"] is True, ack

@@ -2,7 +2,6 @@
 Socket.IO clients, restarts, SIGKILL in the middle of a burst, two processes on one database."""
 
 import contextlib
-import json
 import random
 import threading
 import time
@@ -14,29 +13,13 @@ import pytest
 import socketio
 from sqlalchemy import create_engine, text
 
+from tests.json_http import http
 from tests.serverproc import ServerProcess
 
 pytestmark = pytest.mark.server
 
 
 # -- helpers --------------------------------------------------------------------------------
-
-
-def http(method, url, body=None, token=None):
-    request = urllib.request.Request(
-        url,
-        data=None if body is None else json.dumps(body).encode(),
-        method=method,
-        headers={
-            "Content-Type": "application/json",
-            **({"Authorization": f"Bearer {token}"} if token else {}),
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=15) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
 
 
 class Room:

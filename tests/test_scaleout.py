@@ -3,38 +3,17 @@
 A phone on one process and the big screen on the other see the same live state.
 """
 
-import json
 import threading
 import time
-import urllib.request
 
 import pytest
 import socketio
 
 from tests.conftest import REDIS_URL
+from tests.json_http import call
 from tests.serverproc import ServerProcess
 
 pytestmark = [pytest.mark.server, pytest.mark.postgres, pytest.mark.redis]
-
-
-def _post(url, body, token=None):
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(body).encode(),
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            **({"Authorization": f"Bearer {token}"} if token else {}),
-        },
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())
-
-
-def _get(url, token):
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())
 
 
 class Follower:
@@ -85,16 +64,23 @@ def two_servers(tmp_path, postgres_url, redis_prefix):
 
 def test_a_vote_on_one_process_reaches_the_screen_on_the_other(two_servers):
     a, b = two_servers
-    w = _post(a.url + "/api/workshops", {"title": "Consultation", "groups": ["Gouv", "Synd"]})
+    w = call(
+        "POST", a.url + "/api/workshops", {"title": "Consultation", "groups": ["Gouv", "Synd"]}
+    )
     code, token = w["code"], w["facilitator_token"]
-    first = _post(f"{a.url}/api/workshops/{code}/activities", {"title": "Former"}, token)
-    second = _post(f"{b.url}/api/workshops/{code}/activities", {"title": "Accompagner"}, token)
+    first = call("POST", f"{a.url}/api/workshops/{code}/activities", {"title": "Former"}, token)
+    second = call(
+        "POST", f"{b.url}/api/workshops/{code}/activities", {"title": "Accompagner"}, token
+    )
     phones = [
-        _post(f"{(a, b)[i % 2].url}/api/workshops/{code}/participants",
-              {"organisation": f"Org {i}", "group": "Synd"})["participant_token"]
+        call(
+            "POST",
+            f"{(a, b)[i % 2].url}/api/workshops/{code}/participants",
+            {"organisation": f"Org {i}", "group": "Synd"},
+        )["participant_token"]
         for i in range(6)
-    ]  # fmt: skip
-    _post(f"{b.url}/api/workshops/{code}/phase", {"phase": "voting"}, token)
+    ]
+    call("POST", f"{b.url}/api/workshops/{code}/phase", {"phase": "voting"}, token)
 
     screen = Follower(b.url, {"code": code, "screen_key": w["screen_url"].rsplit("/", 1)[1]})
     console = Follower(a.url, {"code": code, "facilitator_token": token})
@@ -149,7 +135,7 @@ def test_a_vote_on_one_process_reaches_the_screen_on_the_other(two_servers):
             thread.start()
         for thread in threads:
             thread.join(15)
-        final = _get(f"{a.url}/api/workshops/{code}/results", token)
+        final = call("GET", f"{a.url}/api/workshops/{code}/results", token=token)
         assert {x["activity_id"]: x["total"] for x in final["activities"]} == {
             first["activity_id"]: 6,
             second["activity_id"]: 3,

@@ -1,44 +1,24 @@
 """The real thing: `python run.py` under gevent, real websockets, a phone and a big screen."""
 
-import json
 import threading
-import urllib.request
 
 import pytest
 import socketio
 
+from tests.seeding import Room
 from tests.serverproc import running_server
 
 pytestmark = pytest.mark.server
 
 
-def _post(url, body, token=None):
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(body).encode(),
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            **({"Authorization": f"Bearer {token}"} if token else {}),
-        },
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())
-
-
 def test_phone_vote_reaches_the_big_screen_over_real_websockets(tmp_path):
     with running_server(tmp_path) as server:
-        base = server.url + "/api/workshops"
-        w = _post(base, {"title": "Atelier", "groups": ["Gouvernement", "Syndicats"]})
-        token = w["facilitator_token"]
+        room = Room.create(server.url, "Atelier", groups=["Gouvernement", "Syndicats"])
+        w = room.created
         assert w["join_url"] == f"{server.url}/j/{w['code']}"
-        activity = _post(
-            f"{base}/{w['code']}/activities", {"title": "Former les conseillers"}, token
-        )
-        joined = _post(
-            f"{base}/{w['code']}/participants", {"organisation": "CDT", "group": "Syndicats"}
-        )
-        _post(f"{base}/{w['code']}/phase", {"phase": "voting"}, token)
+        activity_id = room.add("Former les conseillers")
+        participant_token = room.join("CDT", "Syndicats")
+        room.phase("voting")
 
         screen_key = w["screen_url"].rsplit("/", 1)[1]
         seen = threading.Event()
@@ -47,7 +27,7 @@ def test_phone_vote_reaches_the_big_screen_over_real_websockets(tmp_path):
         @screen.on("results")
         def _results(data):
             totals = {r["activity_id"]: r["total"] for r in data["activities"]}
-            if totals.get(activity["activity_id"]) == 2:
+            if totals.get(activity_id) == 2:
                 seen.set()
 
         screen.connect(
@@ -59,7 +39,7 @@ def test_phone_vote_reaches_the_big_screen_over_real_websockets(tmp_path):
         phone = socketio.Client(reconnection=False)
         phone.connect(
             server.url,
-            auth={"participant_token": joined["participant_token"]},
+            auth={"participant_token": participant_token},
             transports=["websocket"],
             wait_timeout=10,
         )
@@ -67,14 +47,14 @@ def test_phone_vote_reaches_the_big_screen_over_real_websockets(tmp_path):
             assert phone.transport() == "websocket"
             ack = phone.call(
                 "cast_vote",
-                {"activity_id": activity["activity_id"], "points": 2, "op_id": "v-1"},
+                {"activity_id": activity_id, "points": 2, "op_id": "v-1"},
                 timeout=10,
             )
             assert ack["ok"] is True and ack["left"] == 3
             assert seen.wait(10), "the big screen never received the vote"
             replay = phone.call(
                 "cast_vote",
-                {"activity_id": activity["activity_id"], "points": 2, "op_id": "v-1"},
+                {"activity_id": activity_id, "points": 2, "op_id": "v-1"},
                 timeout=10,
             )
             assert replay["replayed"] is True
@@ -98,18 +78,10 @@ def test_phones_voting_at_once_are_all_counted_and_refused_alone(tmp_path):
     """Votes that arrive together are written in one batch under gevent (realtime/batching):
     every phone gets its own ack, an over-budget vote among them is refused on its own."""
     with running_server(tmp_path) as server:
-        base = server.url + "/api/workshops"
-        w = _post(base, {"title": "Atelier", "groups": ["Gouvernement", "Syndicats"]})
-        token = w["facilitator_token"]
-        activity = _post(f"{base}/{w['code']}/activities", {"title": "Former"}, token)
-        a = activity["activity_id"]
-        tokens = [
-            _post(
-                f"{base}/{w['code']}/participants", {"organisation": f"O{i}", "group": "Syndicats"}
-            )["participant_token"]
-            for i in range(12)
-        ]
-        _post(f"{base}/{w['code']}/phase", {"phase": "voting"}, token)
+        room = Room.create(server.url, "Atelier", groups=["Gouvernement", "Syndicats"])
+        a = room.add("Former")
+        tokens = [room.join(f"O{i}", "Syndicats") for i in range(12)]
+        room.phase("voting")
         phones = []
         for t in tokens:
             phone = socketio.Client(reconnection=False)
@@ -136,11 +108,7 @@ def test_phones_voting_at_once_are_all_counted_and_refused_alone(tmp_path):
             assert acks[5]["ok"] is False and acks[5]["error"] == "over_activity_cap", acks[5]
             others = [ack for i, ack in enumerate(acks) if i != 5]
             assert all(ack["ok"] is True and ack["left"] == 3 for ack in others), others
-            asked = urllib.request.Request(
-                f"{base}/{w['code']}/results", headers={"Authorization": f"Bearer {token}"}
-            )
-            with urllib.request.urlopen(asked, timeout=10) as response:
-                results = json.loads(response.read())
+            results = room.call("GET", "/results")
             assert results["activities"][0]["total"] == 2 * 11
         finally:
             closing = [threading.Thread(target=p.disconnect) for p in phones]

@@ -6,14 +6,11 @@ participants have the same ids (1, 1, ...): a rate limit or a PIN lock-out reach
 must not refuse anyone on the other.
 """
 
-import json
-import urllib.error
-import urllib.request
-
 import pytest
 
+from tests.json_http import http
 from tests.serverproc import ServerProcess
-from tests.test_integrity_server import assert_clean_log, http
+from tests.test_integrity_server import assert_clean_log
 
 pytestmark = [pytest.mark.server, pytest.mark.redis]
 
@@ -27,15 +24,13 @@ def room(base):
 
 def with_pin(base, w, pin):
     """A facilitator's call with a PIN: (status, error key or None)."""
-    request = urllib.request.Request(
+    status, answer = http(
+        "GET",
         f"{base}/api/workshops/{w['code']}/access",
-        headers={"Authorization": f"Bearer {w['facilitator_token']}", "X-Atelier-PIN": pin},
+        token=w["facilitator_token"],
+        headers={"X-Atelier-PIN": pin},
     )
-    try:
-        with urllib.request.urlopen(request, timeout=15) as response:
-            return response.status, None
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())["error"]
+    return status, answer["error"] if status >= 400 else None
 
 
 def join(base, code):

@@ -4,11 +4,9 @@ Three browsers at once, as in the room: a phone, the facilitator's console, the 
 Skips with a loud reason when Chromium or Playwright is missing, unless CI=true (then fails).
 """
 
-import json
-import urllib.request
-
 import pytest
 
+from tests.json_http import call
 from tests.serverproc import running_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -19,27 +17,14 @@ TIMEOUT = 15_000
 # `browser` is the session's one Chromium (tests/conftest.py).
 
 
-def post(url, body=None, token=None, method="POST"):
-    request = urllib.request.Request(
-        url,
-        data=None if body is None else json.dumps(body).encode(),
-        method=method,
-        headers={
-            "Content-Type": "application/json",
-            **({"Authorization": f"Bearer {token}"} if token else {}),
-        },
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())
-
-
 class Room:
     """A workshop in the voting phase on a real server, and the pages of the people in it."""
 
     def __init__(self, server, browser):
         self.server, self.browser = server, browser
         base = server.url + "/api/workshops"
-        self.w = post(
+        self.w = call(
+            "POST",
             base,
             {
                 "title": "Atelier de Rabat",
@@ -50,12 +35,12 @@ class Room:
         self.code, self.token = self.w["code"], self.w["facilitator_token"]
         self.api = f"{base}/{self.code}"
         self.ids = [
-            post(f"{self.api}/activities", {"title": t, "track": "Emploi"}, self.token)[
+            call("POST", f"{self.api}/activities", {"title": t, "track": "Emploi"}, self.token)[
                 "activity_id"
             ]
             for t in ("Former les inspecteurs du travail", "Observatoire de l'emploi")
         ]
-        post(f"{self.api}/phase", {"phase": "voting"}, self.token)
+        call("POST", f"{self.api}/phase", {"phase": "voting"}, self.token)
         self.errors: list[str] = []
 
     def page(self, **context):
@@ -120,7 +105,7 @@ def test_a_comment_from_a_phone_reaches_the_console_and_the_big_screen(room):
 def test_commitments_from_the_phone_to_the_workplan_on_the_big_screen(room):
     first, second = room.ids
     for activity_id in room.ids:
-        post(f"{room.api}/workplan/activities/{activity_id}", token=room.token, method="PUT")
+        call("PUT", f"{room.api}/workplan/activities/{activity_id}", token=room.token)
     console, screen, phone = room.console(), room.screen(), room.phone()
     console.check("#commitments-open")
     console.check("#show-workplan")

@@ -6,12 +6,11 @@ or a console: its own cookies).
 Without Chromium the tests skip loudly on a laptop and FAIL under CI=true.
 """
 
-import json
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests import json_http
 from tests.serverproc import ServerProcess
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -46,17 +45,7 @@ class Api:
         self.base = base
 
     def call(self, method: str, path: str, body=None, token: str | None = None) -> dict:
-        request = urllib.request.Request(
-            self.base + path,
-            data=None if body is None else json.dumps(body).encode(),
-            method=method,
-            headers={
-                "Content-Type": "application/json",
-                **({"Authorization": f"Bearer {token}"} if token else {}),
-            },
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.loads(response.read())
+        return json_http.call(method, self.base + path, body, token)
 
 
 class Workshop:

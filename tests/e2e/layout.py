@@ -12,11 +12,11 @@ What "readable" means here, for a room read from 10 to 20 metres:
 """
 
 import itertools
-import json
 import random
-import urllib.request
-import uuid
 from pathlib import Path
+
+from tests import json_http
+from tests.seeding import DOTS, THAMM_GROUPS, THAMM_TRACKS, Phone, Room
 
 RESOLUTIONS = [(1920, 1080), (1366, 768), (1280, 720), (1024, 768)]
 LANGS = ["fr", "ar", "en"]
@@ -29,19 +29,8 @@ TEXT_MIN_VH = 2.2
 RESULT_TITLE_MIN_VW = 40
 TEXT_MIN_EM = 10
 
-GROUPS = [
-    "Gouvernement",
-    "Organisations d'employeurs",
-    "Organisations de travailleurs",
-    "Agences publiques",
-    "Partenaires techniques et financiers",
-]
-TRACKS = [
-    "Gouvernance de la migration de main-d'œuvre",
-    "Compétences et employabilité",
-    "Protection des travailleurs migrants",
-    "Données et statistiques",
-]
+GROUPS = THAMM_GROUPS
+TRACKS = [*THAMM_TRACKS, "Données et statistiques"]
 VERBS = [
     "Renforcer",
     "Cartographier",
@@ -107,77 +96,38 @@ def titles(count: int, kind: str, seed: int = 11) -> list[str]:
 
 
 def call(base: str, method: str, path: str, body=None, token: str | None = None) -> dict:
-    request = urllib.request.Request(
-        base + path,
-        data=None if body is None else json.dumps(body).encode(),
-        method=method,
-        headers={
-            "Content-Type": "application/json",
-            **({"Authorization": f"Bearer {token}"} if token else {}),
-        },
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
+    return json_http.call(method, base + path, body, token)
 
 
 def seed_room(base: str, room: str, participants: int = 30, seed: int = 7) -> dict:
     """A THAMM-like workshop in voting: groups, tracks, activities, votes, comments, a workplan."""
-    import socketio
-
     count, kind = ROOMS[room]
     rng = random.Random(seed)
-    w = call(
+    w = Room.create(
         base,
-        "POST",
-        "/api/workshops",
-        {
-            "title": "Atelier national de programmation — Migration de main-d'œuvre (THAMM Plus)",
-            "groups": GROUPS,
-            "tracks": TRACKS,
-            "voting": {"mode": "dots", "budget": 5, "per_activity_cap": 3},
-            "language": "fr",
-        },
+        "Atelier national de programmation — Migration de main-d'œuvre (THAMM Plus)",
+        groups=GROUPS,
+        tracks=TRACKS,
+        voting=DOTS,
+        language="fr",
     )
-    code, token = w["code"], w["facilitator_token"]
-    path = f"/api/workshops/{code}"
-    ids = [
-        call(base, "POST", path + "/activities", {"title": t, "track": TRACKS[i % 4]}, token)[
-            "activity_id"
-        ]
-        for i, t in enumerate(titles(count, kind))
-    ]
-    call(base, "POST", path + "/phase", {"phase": "proposing"}, token)
-    call(base, "POST", path + "/phase", {"phase": "voting"}, token)
+    ids = [w.add(t, TRACKS[i % 4]) for i, t in enumerate(titles(count, kind))]
+    w.phase("proposing")
+    w.phase("voting")
     for n in range(participants):
-        joined = call(
-            base,
-            "POST",
-            path + "/participants",
-            {"organisation": f"Organisation {n % 12}", "group": GROUPS[n % len(GROUPS)]},
-        )
-        phone = socketio.SimpleClient()
-        phone.connect(
-            base, auth={"participant_token": joined["participant_token"]}, transports=["websocket"]
-        )
+        phone = Phone(base, w.join(f"Organisation {n % 12}", GROUPS[n % len(GROUPS)]))
         left = 5
         for index in rng.sample(range(len(ids)), k=min(4, len(ids))):
             points = min(left, rng.randint(1, 3))
             if points <= 0:
                 break
-            ack = phone.call(
-                "cast_vote",
-                {"activity_id": ids[index], "points": points, "op_id": str(uuid.uuid4())},
-            )
-            if ack.get("ok"):
+            if phone.act("cast_vote", activity_id=ids[index], points=points).get("ok"):
                 left -= points
         if n < len(COMMENTS):
-            phone.call(
-                "add_comment",
-                {"activity_id": ids[n % len(ids)], "text": COMMENTS[n], "op_id": str(uuid.uuid4())},
-            )
-        phone.disconnect()
-    call(base, "POST", path + "/workplan/top", {"count": min(count, 16)}, token)
-    return {**w, "ids": ids, "room": room}
+            phone.act("add_comment", activity_id=ids[n % len(ids)], text=COMMENTS[n])
+        phone.close()
+    w.call("POST", "/workplan/top", {"count": min(count, 16)})
+    return {**w.created, "ids": ids, "room": room}
 
 
 def set_case(base: str, w: dict, case: dict) -> None:

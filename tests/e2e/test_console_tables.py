@@ -9,13 +9,11 @@ header, and text columns (title, note) are never squeezed narrower than 120 px.
 
 # ruff: noqa: E501 (real room titles, and the page-side script in JavaScript, kept whole)
 
-import uuid
-
 import pytest
-import socketio
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ARTIFACTS, GROUPS
+from tests.seeding import Phone
 
 pytestmark = pytest.mark.browser
 
@@ -67,23 +65,13 @@ def seed(w, server_url: str) -> list[int]:
     ]
     w.phase("voting")
     for n, token in enumerate(tokens):
-        phone = socketio.SimpleClient()
-        phone.connect(server_url, auth={"participant_token": token}, transports=["websocket"])
+        phone = Phone(server_url, token)
         for k in range(2):
             activity = ids[(n * 3 + k * 5 + (n % 5) * k) % len(ids)]
-            phone.call(
-                "cast_vote", {"activity_id": activity, "points": 2, "op_id": str(uuid.uuid4())}
-            )
+            phone.act("cast_vote", activity_id=activity, points=2)
         if n % 6 == 0:
-            phone.call(
-                "add_comment",
-                {
-                    "activity_id": ids[n % 7],
-                    "text": "Bonne idée — فكرة جيدة",
-                    "op_id": str(uuid.uuid4()),
-                },
-            )
-        phone.disconnect()
+            phone.act("add_comment", activity_id=ids[n % 7], text="Bonne idée — فكرة جيدة")
+        phone.close()
     w.api.call("POST", w.path("/workplan/top"), {"count": 8}, w.token)
     retained = w.api.call("GET", w.path("/workplan"), token=w.token)["retained_ids"]
     for n in range(17):

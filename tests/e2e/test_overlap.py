@@ -1,12 +1,11 @@
 """In real headless Chromium against `run.py`: suggestions while typing, merge and undo from the
 console, what the phone is told, and the group split on the big screen."""
 
-import json
 import re
-import urllib.request
 
 import pytest
 
+from tests.json_http import call
 from tests.serverproc import running_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -16,20 +15,6 @@ def expect(locator):
     from playwright.sync_api import expect as _expect
 
     return _expect(locator)
-
-
-def call(method, url, body=None, token=None):
-    request = urllib.request.Request(
-        url,
-        data=None if body is None else json.dumps(body).encode(),
-        method=method,
-        headers={
-            "Content-Type": "application/json",
-            **({"Authorization": f"Bearer {token}"} if token else {}),
-        },
-    )
-    with urllib.request.urlopen(request, timeout=20) as response:
-        return json.loads(response.read())
 
 
 # `browser` is the session's one Chromium (tests/conftest.py).

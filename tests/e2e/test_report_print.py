@@ -17,33 +17,20 @@ import math
 import re
 import shutil
 import subprocess
-import urllib.request
-import uuid
 import zipfile
 
 import pytest
-import socketio
 
-from tests.e2e.conftest import Api
+from tests.json_http import download
+from tests.seeding import DOTS, THAMM_GROUPS, THAMM_TRACKS, Phone, Room
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed"),
 ]
 
-GROUPS = [
-    "Gouvernement",
-    "Organisations d'employeurs",
-    "Organisations de travailleurs",
-    "Agences publiques",
-    "Partenaires techniques et financiers",
-]
-TRACKS = [
-    "Gouvernance de la migration de main-d'œuvre",
-    "Compétences et employabilité",
-    "Protection des travailleurs migrants",
-    "Réintégration et développement",
-]
+GROUPS = THAMM_GROUPS
+TRACKS = [*THAMM_TRACKS, "Réintégration et développement"]
 #: (title, track index): 60 to 90 characters, two in Arabic, one in English
 ACTIVITIES = [
     ("Cartographier les besoins en compétences des secteurs qui recrutent à l'international", 1),
@@ -100,21 +87,15 @@ VENUE = "Hôtel Sofitel Jardin des Roses, Rabat"
 
 def seed(server, n_activities: int) -> dict:
     """A played workshop with `n_activities` activities; returns code, token and titles."""
-    api = Api(server.url)
-    created = api.call(
-        "POST",
-        "/api/workshops",
-        {
-            "title": "Atelier national de programmation — THAMM Plus Maroc",
-            "description": "Affiner les attentes et les engagements des partenaires.",
-            "groups": GROUPS,
-            "tracks": TRACKS,
-            "voting": {"mode": "dots", "budget": 5, "per_activity_cap": 3},
-            "language": "fr",
-        },
+    w = Room.create(
+        server.url,
+        "Atelier national de programmation — THAMM Plus Maroc",
+        description="Affiner les attentes et les engagements des partenaires.",
+        groups=GROUPS,
+        tracks=TRACKS,
+        voting=DOTS,
+        language="fr",
     )
-    code, token = created["code"], created["facilitator_token"]
-    base = f"/api/workshops/{code}"
     titles = []
     for index in range(n_activities):
         title, track = ACTIVITIES[index % len(ACTIVITIES)]
@@ -122,69 +103,42 @@ def seed(server, n_activities: int) -> dict:
             title = f"{title} (volet {index // len(ACTIVITIES) + 1})"
         titles.append(title)
     ids = [
-        api.call(
-            "POST",
-            base + "/activities",
-            {"title": title, "track": TRACKS[ACTIVITIES[i % len(ACTIVITIES)][1]]},
-            token,
-        )["activity_id"]
-        for i, title in enumerate(titles)
+        w.add(title, TRACKS[ACTIVITIES[i % len(ACTIVITIES)][1]]) for i, title in enumerate(titles)
     ]
-    people = []
-    for organisation, group, count in ORGANISATIONS:
-        for _ in range(count):
-            joined = api.call(
-                "POST",
-                base + "/participants",
-                {"organisation": organisation, "group": GROUPS[group]},
-            )
-            people.append((organisation, joined["participant_token"]))
-    api.call("POST", base + "/phase", {"phase": "voting"}, token)
-    phones: dict[str, socketio.SimpleClient] = {}
+    people = [
+        (organisation, w.join(organisation, GROUPS[group]))
+        for organisation, group, count in ORGANISATIONS
+        for _ in range(count)
+    ]
+    w.phase("voting")
+    phones: dict[str, Phone] = {}
     for n, (organisation, participant_token) in enumerate(people):
-        phone = socketio.SimpleClient()
-        phone.connect(
-            server.url, auth={"participant_token": participant_token}, transports=["websocket"]
-        )
+        phone = Phone(server.url, participant_token)
         for k, points in enumerate((2, 2, 1)):  # a fixed spread: no randomness in the test
             target = ids[(n * 3 + k * 5) % min(len(ids), 18)]
-            ack = phone.call(
-                "cast_vote", {"activity_id": target, "points": points, "op_id": str(uuid.uuid4())}
-            )
+            ack = phone.act("cast_vote", activity_id=target, points=points)
             assert ack.get("ok"), ack
         if n % 4 == 0:
-            ack = phone.call(
-                "add_comment",
-                {
-                    "activity_id": ids[n % 6],
-                    "text": COMMENTS[n % len(COMMENTS)],
-                    "op_id": str(uuid.uuid4()),
-                },
-            )
+            text = COMMENTS[n % len(COMMENTS)]
+            ack = phone.act("add_comment", activity_id=ids[n % 6], text=text)
             assert ack.get("ok"), ack
         if organisation in phones:
-            phone.disconnect()
+            phone.close()
         else:
             phones[organisation] = phone
-    api.call("PATCH", base, {"commitments_open": True}, token)
+    w.call("PATCH", "", {"commitments_open": True})
     for index in COMMITMENTS:
-        api.call("PUT", f"{base}/workplan/activities/{ids[index]}", None, token)
+        w.call("PUT", f"/workplan/activities/{ids[index]}")
     for index, entries in COMMITMENTS.items():
         for organisation, role, timeframe in entries:
-            ack = phones[organisation].call(
-                "make_commitment",
-                {
-                    "activity_id": ids[index],
-                    "role": role,
-                    "timeframe": timeframe,
-                    "op_id": str(uuid.uuid4()),
-                },
+            ack = phones[organisation].act(
+                "make_commitment", activity_id=ids[index], role=role, timeframe=timeframe
             )
             assert ack.get("ok"), ack
     for phone in phones.values():
-        phone.disconnect()
-    api.call("PATCH", base, {"session_date": SESSION_DATE, "venue": VENUE}, token)
-    return {**created, "titles": titles}
+        phone.close()
+    w.call("PATCH", "", {"session_date": SESSION_DATE, "venue": VENUE})
+    return {**w.created, "titles": titles}
 
 
 @pytest.fixture(scope="module")
@@ -324,12 +278,11 @@ def test_a_long_session_of_60_activities_prints_in_few_pages(browser, server, ro
 
 
 def test_the_zip_report_prints_the_same_way(browser, server, room18, tmp_path):
-    request = urllib.request.Request(
+    body = download(
         f"{server.url}/api/workshops/{room18['code']}/export.zip?lang=ar",
-        headers={"Authorization": f"Bearer {room18['facilitator_token']}"},
+        room18["facilitator_token"],
     )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        archive = zipfile.ZipFile(io.BytesIO(response.read()))
+    archive = zipfile.ZipFile(io.BytesIO(body))
     code = room18["code"]
     html = archive.read(f"{code}/{code}-report.html").decode("utf-8")
     assert "<link" not in html and "<script" not in html  # opens from a disk, alone

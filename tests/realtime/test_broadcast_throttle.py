@@ -89,14 +89,19 @@ def new_workshop(app, **kwargs) -> int:
         return workshop.id
 
 
-def change(app, broadcaster, workshop_id) -> int:
-    """Commit a change, tell the broadcaster, return the workshop's new version."""
+def commit_change(app, workshop_id) -> int:
+    """Commit a change to the workshop; return its new version."""
     with transaction(app) as db:
         workshop = db.get(Workshop, workshop_id)
         bump_version(db, workshop)
         db.flush()
         db.refresh(workshop)
-        version = workshop.version
+        return workshop.version
+
+
+def change(app, broadcaster, workshop_id) -> int:
+    """Commit a change, tell the broadcaster, return the workshop's new version."""
+    version = commit_change(app, workshop_id)
     broadcaster.changed(workshop_id)
     return version
 

@@ -7,10 +7,8 @@ import time
 import pytest
 
 from tests.conftest import REDIS_URL
-from workshop.db import transaction
-from workshop.models import Workshop
+from tests.realtime.test_broadcast_throttle import commit_change, new_workshop
 from workshop.realtime.broadcast import Broadcaster, RedisThrottle, room
-from workshop.services.workshops import bump_version, create_workshop
 
 pytestmark = pytest.mark.redis
 
@@ -62,20 +60,9 @@ def two_processes(app, redis_prefix):
         b.throttle.client.close()
 
 
-def new_workshop(app) -> int:
-    with transaction(app) as db:
-        workshop, _ = create_workshop(db, title="Atelier", groups=["G"])
-        return workshop.id
-
-
 def change(app, broadcaster, workshop_id) -> tuple[float, int]:
     """Commit a change, tell one broadcaster; return (when it was committed, its version)."""
-    with transaction(app) as db:
-        workshop = db.get(Workshop, workshop_id)
-        bump_version(db, workshop)
-        db.flush()
-        db.refresh(workshop)
-        version = workshop.version
+    version = commit_change(app, workshop_id)
     at = time.monotonic()
     broadcaster.changed(workshop_id)
     return at, version

@@ -74,21 +74,31 @@ def parse_role(raw: object) -> str:
     raise DomainError("role_invalid")
 
 
+def committable_ids(
+    accepted: bool, visible_ids: Iterable[int], retained_ids: Iterable[int]
+) -> list[int]:
+    """The activities phones may commit to: none until commitments are accepted, then every
+    visible one; once the facilitator retained some (visible) activities, only those."""
+    if not accepted:
+        return []
+    retained = sorted(retained_ids)
+    return retained or sorted(visible_ids)
+
+
 def _committable(session: Session, workshop: Workshop, activity_id: object) -> Activity:
     """A visible activity; once the facilitator retained some, one of those."""
     activity = get_activity(session, workshop, activity_id)
     if activity.status != ActivityStatus.VISIBLE.value:
         raise DomainError("activity_hidden")
-    any_retained = session.scalar(
+    retained = session.scalars(
         select(RetainedActivity.activity_id)
         .join(Activity, Activity.id == RetainedActivity.activity_id)
         .where(
             RetainedActivity.workshop_id == workshop.id,
             Activity.status == ActivityStatus.VISIBLE.value,
         )
-        .limit(1)
     )
-    if any_retained is not None and session.get(RetainedActivity, activity.id) is None:
+    if activity.id not in committable_ids(True, [activity.id], retained):
         raise DomainError("activity_not_retained")
     return activity
 

@@ -8,11 +8,15 @@ no page copies a number (STYLE 12).
 from collections.abc import Callable, Iterable
 
 from ..models import (
+    COMMENT_MAX,
+    DESCRIPTION_MAX,
     NOTE_MAX,
+    ORGANISATION_MAX,
     SCORE_MAX,
     SCORE_MIN,
     TIMEFRAME_MAX,
     TITLE_MAX,
+    CommitmentRole,
     Phase,
     VotingMode,
     Workshop,
@@ -34,13 +38,17 @@ def voting_rule(workshop: Workshop) -> dict:
 
 
 def page_limits() -> dict:
-    """The limits the page scripts mirror for comfort; the server still judges."""
+    """The limits and enumerations the page scripts mirror for comfort; the server judges."""
     return {
+        "role_order": [role.value for role in CommitmentRole],
         "score_min": SCORE_MIN,
         "score_max": SCORE_MAX,
         "title_max": TITLE_MAX,
+        "description_max": DESCRIPTION_MAX,
+        "organisation_max": ORGANISATION_MAX,
         "timeframe_max": TIMEFRAME_MAX,
         "note_max": NOTE_MAX,
+        "comment_max": COMMENT_MAX,
     }
 
 

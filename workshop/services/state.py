@@ -3,8 +3,9 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Activity, Participant, Workshop, utcnow
+from ..models import Activity, ActivityStatus, Participant, Workshop, utcnow
 from .activities import list_activities
+from .commitments import committable_ids
 from .merging import list_merges, merge_notices, merge_record
 from .participants import count_by_group
 from .rules import voting_rule
@@ -75,6 +76,11 @@ def workshop_state(
         "merges": [merge_record(m) for m in list_merges(session, workshop)],
         **workplan_state(session, workshop, results=results),
     }
+    state["workplan"]["committable_ids"] = committable_ids(
+        state["commitments_open"],
+        [a.id for a in activities if a.status == ActivityStatus.VISIBLE.value],
+        state["workplan"]["retained_ids"],
+    )
     return state if include_hidden else public_state(state)
 
 

@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..messages import PHASES
+from ..services.rules import page_limits
 from .feature_strings import overlap_strings
 from .workplan_strings import workplan_strings
 
@@ -123,6 +124,7 @@ def register_context(app: Flask) -> None:
             "language_links": language_links,
             "phase_labels": phase_labels(),
             "js_strings": js_strings(),
+            "page_limits": page_limits(),
             "default_groups": "\n".join(
                 [
                     _("Government"),

@@ -9,6 +9,7 @@ from flask_babel import force_locale
 
 from ..db import transaction
 from ..services import workshops as workshop_service
+from ..services.rules import page_limits
 from ..services.workshops import AUTO_SCENES, LANGUAGES
 from .common import workshop_links
 from .screen_strings import scene_picker, screen_strings
@@ -48,6 +49,7 @@ def show(code: str, key: str):
         "role": "screen",
         "page_ms": 1000 * page_seconds(request.args.get("page_seconds")),
         "auto_scenes": AUTO_SCENES,
+        "limits": page_limits(),
     }
     # The projector's browser speaks whatever it was installed in: the room speaks the
     # workshop's language, unless the URL says otherwise (?lang=, kept by the switcher).

@@ -16,13 +16,6 @@
     return 0;
   }
 
-  function titleOf(state, activityId) {
-    for (var i = 0; i < state.activities.length; i += 1) {
-      if (state.activities[i].id === activityId) return state.activities[i].title;
-    }
-    return "";
-  }
-
   // -- phones -----------------------------------------------------------------------------
 
   function phone() {
@@ -33,7 +26,7 @@
     var notice = A.byId("notice");
     var list = el("ul", { className: "my-comments" });
     var heading = el("p", { className: "sheet-activity", dir: "auto" });
-    var text = el("textarea", { id: "c-text", maxlength: "280", rows: "3", dir: "auto", required: true });
+    var text = el("textarea", { id: "c-text", maxlength: String(A.limits.comment_max), rows: "3", dir: "auto", required: true });
     var counter = el("span", { className: "count", "aria-live": "polite" });
     var send = el("button", { type: "submit", className: "primary", text: t.send });
     var form = el("form", { className: "sheet-form" }, [
@@ -117,7 +110,7 @@
         me = myState;
         if (me && me.my_comments) mine = me.my_comments;
       }
-      if (openId !== null && !titleOf(state, openId)) close(); // hidden or gone
+      if (openId !== null && !A.titleOf(state, openId)) close(); // hidden or gone
       else if (openId !== null) renderMine();
     });
   }
@@ -143,13 +136,6 @@
       });
     });
 
-    function groupName(state, groupId) {
-      for (var i = 0; i < state.groups.length; i += 1) {
-        if (state.groups[i].group_id === groupId) return state.groups[i].name;
-      }
-      return "";
-    }
-
     A.extend.consoleRow.push(function (tr, activity, state) {
       var count = countOf(state, activity.id);
       if (!count) return;
@@ -165,10 +151,10 @@
       if (!comments.length) list.appendChild(el("li", { className: "hint", text: t.no_comment }));
       comments.slice().reverse().slice(0, 300).forEach(function (c) {
         var hidden = c.status === "hidden";
-        var author = c.author ? groupName(state, c.author.group_id) + " / " + c.author.organisation + " · " + c.author.public_id : "";
+        var author = c.author ? A.groupName(state, c.author.group_id) + " / " + c.author.organisation + " · " + c.author.public_id : "";
         list.appendChild(el("li", { className: hidden ? "is-hidden" : "" }, [
           el("p", { className: "comment-text", dir: "auto", text: c.text }),
-          el("small", { dir: "auto", text: (titleOf(state, c.activity_id) || "#" + c.activity_id) + " — " + author + (hidden ? " · " + t.hidden_comment : "") }),
+          el("small", { dir: "auto", text: A.titleOf(state, c.activity_id, "#" + c.activity_id) + " — " + author + (hidden ? " · " + t.hidden_comment : "") }),
           el("button", { type: "button", text: hidden ? t.restore : t.hide, onclick: function () {
             A.api("POST", base + "/comments/" + c.id + (hidden ? "/restore" : "/hide")).then(function (r) {
               A.notify(message, r.ok ? t.saved : (r.message || t.error_generic), r.ok ? "ok" : "error");
@@ -197,7 +183,7 @@
       comments.slice().reverse().forEach(function (c) {
         list.appendChild(el("li", {}, [
           el("p", { dir: "auto", text: c.text }),
-          el("small", { dir: "auto", text: titleOf(state, c.activity_id) }),
+          el("small", { dir: "auto", text: A.titleOf(state, c.activity_id) }),
         ]));
       });
     });

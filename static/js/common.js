@@ -53,6 +53,28 @@
     return document.getElementById(id);
   };
 
+  /** The limits and enumerations the server gives the page (services/rules.py page_limits):
+      score range, text lengths, commitment roles. Never copied here. */
+  A.limits = A.config.limits || {};
+
+  function named(list, key, id, field, fallback) {
+    for (var i = 0; list && i < list.length; i += 1) {
+      if (list[i][key] === id) return list[i][field];
+    }
+    return fallback === undefined ? "" : fallback;
+  }
+  /** A stakeholder group's name, a track's name, an activity's title in a snapshot; `fallback`
+      ("" unless given) when the snapshot has none. */
+  A.groupName = function (state, groupId, fallback) {
+    return named(state && state.groups, "group_id", groupId, "name", fallback);
+  };
+  A.trackName = function (state, trackId, fallback) {
+    return named(state && state.tracks, "id", trackId, "name", fallback);
+  };
+  A.titleOf = function (state, activityId, fallback) {
+    return named(state && state.activities, "id", activityId, "title", fallback);
+  };
+
   /** Show the connection state in #conn (a dot and a word; the page's banner explains more)
       and on <body data-connection>: connecting, connected, reconnecting or offline. */
   function showConnection(state) {

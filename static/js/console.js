@@ -20,13 +20,6 @@
     return response;
   }
 
-  function groupName(groupId) {
-    for (var i = 0; i < state.groups.length; i += 1) {
-      if (state.groups[i].group_id === groupId) return state.groups[i].name;
-    }
-    return "";
-  }
-
   function resultOf(activityId) {
     if (!results) return null;
     for (var i = 0; i < results.activities.length; i += 1) {
@@ -38,8 +31,8 @@
   function editRow(activity, tr) {
     editing = activity.id;
     tr.textContent = "";
-    var title = el("input", { maxlength: "120", dir: "auto", value: activity.title, "aria-label": t.save });
-    var description = el("textarea", { maxlength: "1000", dir: "auto", rows: "2" });
+    var title = el("input", { maxlength: String(A.limits.title_max), dir: "auto", value: activity.title, "aria-label": t.save });
+    var description = el("textarea", { maxlength: String(A.limits.description_max), dir: "auto", rows: "2" });
     description.value = activity.description;
     var save = el("button", { type: "button", className: "primary", text: t.save, onclick: function () {
       A.api("PATCH", base + "/activities/" + activity.id, { title: title.value, description: description.value }).then(function (r) {
@@ -56,7 +49,7 @@
     var result = resultOf(activity.id);
     var hidden = activity.status === "hidden";
     var tr = el("tr", { className: hidden ? "is-hidden" : "" });
-    var author = activity.proposed_by ? groupName(activity.proposed_by.group_id) + " / " + activity.proposed_by.organisation : t.facilitator;
+    var author = activity.proposed_by ? A.groupName(state, activity.proposed_by.group_id) + " / " + activity.proposed_by.organisation : t.facilitator;
     var toggle = el("button", { type: "button", text: hidden ? t.restore : t.hide, onclick: function () {
       A.api("POST", base + "/activities/" + activity.id + (hidden ? "/restore" : "/hide")).then(report);
     } });

@@ -36,13 +36,6 @@
     return null;
   }
 
-  function groupName(groupId) {
-    for (var i = 0; i < state.groups.length; i += 1) {
-      if (state.groups[i].group_id === groupId) return state.groups[i].name;
-    }
-    return "";
-  }
-
   /** Dots or supports left, counting the votes still on their way. */
   function leftNow() {
     if (me.left === null) return null;
@@ -171,7 +164,9 @@
   function scoreControls(activity, current, open) {
     var box = el("div", { className: "vote vote-score" });
     var group = el("div", { className: "scores", role: "group", "aria-label": t.score_label + " · " + activity.title });
-    [1, 2, 3, 4, 5].forEach(function (score) {
+    var scores = [];
+    for (var n = A.limits.score_min; n <= A.limits.score_max; n += 1) scores.push(n);
+    scores.forEach(function (score) {
       group.appendChild(button("score-" + activity.id + "-" + score, {
         className: current === score ? "score on" : "score",
         "aria-pressed": current === score ? "true" : "false", disabled: !open,
@@ -199,19 +194,12 @@
     return scoreControls(activity, current, open);
   }
 
-  function trackName(id) {
-    for (var i = 0; i < state.tracks.length; i += 1) {
-      if (state.tracks[i].id === id) return state.tracks[i].name;
-    }
-    return "";
-  }
-
   function tally(activity) {
     var result = resultOf(activity.id);
     if (!result || !(state.phase === "voting" || state.phase === "closed")) return null;
     var max = 1;
     results.activities.forEach(function (r) { max = Math.max(max, r.total); });
-    if (results.mode === "score") max = 5;
+    if (results.mode === "score") max = A.limits.score_max;
     var fill = el("span", { className: "tally-fill" });
     fill.style.inlineSize = (100 * result.total / max) + "%";
     return el("div", { className: "tally" }, [
@@ -237,7 +225,7 @@
     li.appendChild(head);
     var tags = el("p", { className: "tags" });
     if (mine) tags.appendChild(el("span", { className: "badge badge-mine", text: t.my_proposal }));
-    if (activity.track_id) tags.appendChild(el("span", { className: "track", dir: "auto", text: trackName(activity.track_id) }));
+    if (activity.track_id) tags.appendChild(el("span", { className: "track", dir: "auto", text: A.trackName(state, activity.track_id) }));
     if (tags.childNodes.length) li.appendChild(tags);
     if (activity.description) li.appendChild(el("p", { dir: "auto", className: "desc", text: activity.description }));
     var bar = tally(activity);
@@ -287,7 +275,7 @@
   }
 
   function renderMe() {
-    var who = [me.name, me.organisation, me.group_id ? groupName(me.group_id) : ""].filter(Boolean);
+    var who = [me.name, me.organisation, me.group_id ? A.groupName(state, me.group_id) : ""].filter(Boolean);
     A.byId("me").textContent = who.length ? t.you + " · " + who.join(" · ") : "";
   }
 
@@ -368,7 +356,7 @@
   var form = A.byId("propose-form");
   var titleInput = A.byId("p-title");
   titleInput.addEventListener("input", function () {
-    A.byId("p-title-count").textContent = titleInput.value.length + "/120";
+    A.byId("p-title-count").textContent = titleInput.value.length + "/" + A.limits.title_max;
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();

@@ -81,13 +81,6 @@
     });
   }
 
-  function trackName(id) {
-    for (var i = 0; i < state.tracks.length; i += 1) {
-      if (state.tracks[i].id === id) return state.tracks[i].name;
-    }
-    return "";
-  }
-
   function renderProposals() {
     var list = A.byId("proposals");
     var keep = {};
@@ -106,7 +99,7 @@
         proposalItems[activity.id] = item;
       }
       item.title.textContent = activity.title;
-      item.track.textContent = activity.track_id ? trackName(activity.track_id) : "";
+      item.track.textContent = activity.track_id ? A.trackName(state, activity.track_id) : "";
       item.li.classList.toggle("by-participant", !!activity.proposed_by_participant);
       if (list.children[index] !== item.li) list.insertBefore(item.li, list.children[index] || null);
     });
@@ -119,13 +112,6 @@
     proposalsDrawn = true; // from now on, a proposal that was not there is new
     A.byId("proposal-count").textContent = String(state.activities.length);
     A.byId("proposals-empty").hidden = state.activities.length > 0;
-  }
-
-  function titleOf(activityId) {
-    for (var i = 0; i < state.activities.length; i += 1) {
-      if (state.activities[i].id === activityId) return state.activities[i].title;
-    }
-    return null;
   }
 
   function renderLegend() {
@@ -166,12 +152,12 @@
     var before = {};
     Object.keys(resultRows).forEach(function (id) { before[id] = resultRows[id].li.getBoundingClientRect().top; });
     var keep = {};
-    var shown = results.activities.filter(function (r) { return titleOf(r.activity_id) !== null; });
+    var shown = results.activities.filter(function (r) { return A.titleOf(state, r.activity_id, null) !== null; });
     shown.forEach(function (r, index) {
       keep[r.activity_id] = true;
       var row = resultRow(r.activity_id);
       row.rank.textContent = String(r.rank);
-      row.title.textContent = titleOf(r.activity_id);
+      row.title.textContent = A.titleOf(state, r.activity_id, null);
       countTo(row.value, r.total, decimals);
       row.voters.textContent = r.voters + " " + t.voters;
       row.li.classList.toggle("is-zero", r.total === 0);

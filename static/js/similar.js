@@ -14,14 +14,6 @@
     return A.fmt(template, params).replace(/%%/g, "%");
   }
 
-  function titleOf(id) {
-    if (!state) return null;
-    for (var i = 0; i < state.activities.length; i += 1) {
-      if (state.activities[i].id === id) return state.activities[i].title;
-    }
-    return null;
-  }
-
   // -- suggestions while typing ------------------------------------------------------------
 
   var form = A.byId("propose-form");
@@ -46,7 +38,7 @@
   }
 
   function show(candidates) {
-    shown = candidates.filter(function (c) { return titleOf(c.activity_id) !== null; });
+    shown = candidates.filter(function (c) { return A.titleOf(state, c.activity_id, null) !== null; });
     box.textContent = "";
     box.hidden = shown.length === 0;
     if (box.hidden) return;
@@ -54,7 +46,7 @@
     var list = el("ul", { className: "similar-list" });
     shown.forEach(function (c) {
       list.appendChild(el("li", {}, [
-        el("span", { className: "similar-title", dir: "auto", text: titleOf(c.activity_id) }),
+        el("span", { className: "similar-title", dir: "auto", text: A.titleOf(state, c.activity_id, null) }),
         el("button", { type: "button", className: "similar-go", text: S.go_to_it, onclick: function () { goTo(c.activity_id); } }),
       ]));
     });

@@ -8,32 +8,13 @@
   var t = A.t;
   var el = A.el;
   var role = A.config.role;
-  var ROLES = ["lead", "co_lead", "partner", "support"];
+  var ROLES = A.limits.role_order;
 
   function activityOf(state, id) {
     for (var i = 0; i < state.activities.length; i += 1) {
       if (state.activities[i].id === id) return state.activities[i];
     }
     return null;
-  }
-
-  function titleOf(state, id) {
-    var activity = activityOf(state, id);
-    return activity ? activity.title : "#" + id;
-  }
-
-  function groupName(state, groupId) {
-    for (var i = 0; i < state.groups.length; i += 1) {
-      if (state.groups[i].group_id === groupId) return state.groups[i].name;
-    }
-    return "";
-  }
-
-  function trackName(state, trackId) {
-    for (var i = 0; i < state.tracks.length; i += 1) {
-      if (state.tracks[i].id === trackId) return state.tracks[i].name;
-    }
-    return t.no_track;
   }
 
   function isRetained(state, id) {
@@ -90,10 +71,10 @@
         " " + t.roles[key],
       ]));
     });
-    var timeframe = el("input", { id: "k-timeframe", maxlength: "40", list: "k-timeframes", dir: "auto", autocomplete: "off" });
+    var timeframe = el("input", { id: "k-timeframe", maxlength: String(A.limits.timeframe_max), list: "k-timeframes", dir: "auto", autocomplete: "off" });
     var timeframes = el("datalist", { id: "k-timeframes" });
     (t.timeframes || []).forEach(function (value) { timeframes.appendChild(el("option", { value: value })); });
-    var note = el("input", { id: "k-note", maxlength: "280", dir: "auto", autocomplete: "off" });
+    var note = el("input", { id: "k-note", maxlength: String(A.limits.note_max), dir: "auto", autocomplete: "off" });
     var save = el("button", { type: "submit", className: "primary", text: t.save });
     var withdraw = el("button", { type: "button", className: "link danger", text: t.withdraw_commitment });
     var form = el("form", { className: "sheet-form" }, [
@@ -163,8 +144,7 @@
     });
 
     function committable(snapshot, activity) {
-      if (!snapshot.commitments_open) return false;
-      return snapshot.workplan.retained_ids.length === 0 || isRetained(snapshot, activity.id);
+      return snapshot.workplan.committable_ids.indexOf(activity.id) !== -1;
     }
 
     A.extend.phoneActivity.push(function (li, activity, snapshot, myState) {
@@ -271,15 +251,15 @@
     }
     var confirmAll = el("button", { type: "button", id: "confirm-all", className: "primary", hidden: true, onclick: function () { confirmProposed(); } });
     var addActivity = el("select", { id: "k-activity" });
-    var addOrg = el("input", { id: "k-organisation", maxlength: "120", dir: "auto", list: "k-organisations", required: true });
+    var addOrg = el("input", { id: "k-organisation", maxlength: String(A.limits.organisation_max), dir: "auto", list: "k-organisations", required: true });
     var orgList = el("datalist", { id: "k-organisations" });
     var addGroup = el("select", { id: "k-group" });
     var addRole = el("select", { id: "k-role" });
     ROLES.forEach(function (key) { addRole.appendChild(el("option", { value: key, text: t.roles[key] })); });
-    var addTime = el("input", { id: "k-time", maxlength: "40", dir: "auto", list: "k-timeframes" });
+    var addTime = el("input", { id: "k-time", maxlength: String(A.limits.timeframe_max), dir: "auto", list: "k-timeframes" });
     var timeframes = el("datalist", { id: "k-timeframes" });
     (t.timeframes || []).forEach(function (value) { timeframes.appendChild(el("option", { value: value })); });
-    var addNote = el("input", { id: "k-note", maxlength: "280", dir: "auto" });
+    var addNote = el("input", { id: "k-note", maxlength: String(A.limits.note_max), dir: "auto" });
     var addForm = el("form", { className: "add-commitment" }, [
       el("label", { "for": "k-activity", text: t.activity }), addActivity,
       el("label", { "for": "k-organisation", text: t.organisation }), addOrg, orgList,
@@ -353,11 +333,11 @@
       var found = state.workplan.issues;
       issues.textContent = "";
       found.no_lead.forEach(function (id) {
-        issues.appendChild(el("li", { className: "issue-gap", dir: "auto", text: A.fmt(t.issue_no_lead, { title: titleOf(state, id) }) }));
+        issues.appendChild(el("li", { className: "issue-gap", dir: "auto", text: A.fmt(t.issue_no_lead, { title: A.titleOf(state, id, "#" + id) }) }));
       });
       found.lead_conflicts.forEach(function (id) {
         var leads = rowOf(state, id).lead.map(function (c) { return c.organisation; }).join(", ");
-        issues.appendChild(el("li", { className: "issue-conflict", dir: "auto", text: A.fmt(t.issue_conflict, { title: titleOf(state, id), organisations: leads }) }));
+        issues.appendChild(el("li", { className: "issue-conflict", dir: "auto", text: A.fmt(t.issue_conflict, { title: A.titleOf(state, id, "#" + id), organisations: leads }) }));
       });
       found.overcommitted.forEach(function (o) {
         issues.appendChild(el("li", { className: "issue-load", dir: "auto", text: A.fmt(t.issue_load, o) }));
@@ -373,7 +353,7 @@
       editing = c.id;
       var activityCell = tr.querySelector("td[rowspan]");
       tr.textContent = "";
-      var org = el("input", { maxlength: "120", dir: "auto", value: c.organisation, "aria-label": t.organisation });
+      var org = el("input", { maxlength: String(A.limits.organisation_max), dir: "auto", value: c.organisation, "aria-label": t.organisation });
       var group = el("select", { "aria-label": t.group });
       group.appendChild(el("option", { value: "", text: t.no_group }));
       state.groups.forEach(function (g) { group.appendChild(el("option", { value: String(g.group_id), text: g.name })); });
@@ -381,8 +361,8 @@
       var roleSelect = el("select", { "aria-label": t.role });
       ROLES.forEach(function (key) { roleSelect.appendChild(el("option", { value: key, text: t.roles[key] })); });
       roleSelect.value = c.role;
-      var time = el("input", { maxlength: "40", dir: "auto", value: c.timeframe, list: "k-timeframes", "aria-label": t.timeframe });
-      var noteInput = el("input", { maxlength: "280", dir: "auto", value: c.note, "aria-label": t.note });
+      var time = el("input", { maxlength: String(A.limits.timeframe_max), dir: "auto", value: c.timeframe, list: "k-timeframes", "aria-label": t.timeframe });
+      var noteInput = el("input", { maxlength: String(A.limits.note_max), dir: "auto", value: c.note, "aria-label": t.note });
       var saveButton = el("button", { type: "button", className: "primary", text: t.save, onclick: function () {
         A.api("PATCH", base + "/commitments/" + c.id, {
           organisation: org.value, group: group.value || null, role: roleSelect.value, timeframe: time.value, note: noteInput.value,
@@ -406,7 +386,7 @@
       var tr = el("tr", { className: confirmed ? "" : "is-tbc" });
       if (first) {
         var row = rowOf(state, c.activity_id);
-        var cell = el("td", { rowspan: String(span), className: "col-activity" }, [el("span", { dir: "auto", text: titleOf(state, c.activity_id) })]);
+        var cell = el("td", { rowspan: String(span), className: "col-activity" }, [el("span", { dir: "auto", text: A.titleOf(state, c.activity_id, "#" + c.activity_id) })]);
         if (row) row.gaps.forEach(function (gap) { cell.appendChild(el("span", { className: "gap-badge gap-" + gap, text: t.gaps[gap] })); });
         if (proposed > 1) {
           cell.appendChild(el("button", { type: "button", className: "confirm-activity", text: A.fmt(t.confirm_all, { count: proposed }),
@@ -415,7 +395,7 @@
         tr.appendChild(cell);
       }
       tr.appendChild(el("td", { className: "col-organisation", dir: "auto", text: c.organisation }));
-      tr.appendChild(el("td", { className: "col-group", dir: "auto", text: c.group_id ? groupName(state, c.group_id) : "" }));
+      tr.appendChild(el("td", { className: "col-group", dir: "auto", text: c.group_id ? A.groupName(state, c.group_id) : "" }));
       tr.appendChild(el("td", { className: "col-role", text: t.roles[c.role] }));
       tr.appendChild(el("td", { className: "col-timeframe", dir: "auto", text: c.timeframe }));
       tr.appendChild(el("td", { className: "col-note", dir: "auto", text: c.note }));
@@ -537,12 +517,12 @@
         if (state.tracks.length && row.track_id !== currentTrack) {
           currentTrack = row.track_id;
           column = el("div", { className: "track-column" }, [
-            el("h3", { className: "track-heading", dir: "auto", text: trackName(state, row.track_id) }),
+            el("h3", { className: "track-heading", dir: "auto", text: A.trackName(state, row.track_id, t.no_track) }),
           ]);
           grid.appendChild(column);
         }
         var card = el("article", { className: "plan-card" + (row.gaps.length ? " has-gap" : "") });
-        card.appendChild(el("h4", { dir: "auto", text: titleOf(state, row.activity_id) }));
+        card.appendChild(el("h4", { dir: "auto", text: A.titleOf(state, row.activity_id, "#" + row.activity_id) }));
         if (row.gaps.indexOf("no_lead") !== -1) card.appendChild(el("p", { className: "gap", text: t.no_lead_yet }));
         if (row.gaps.indexOf("lead_conflict") !== -1) card.appendChild(el("p", { className: "conflict", text: t.gaps.lead_conflict }));
         ROLES.forEach(function (key) { var line = roleLine(row, key); if (line) card.appendChild(line); });

@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..messages import PHASES
+from ..models import SCORE_MAX, SCORE_MIN
 from ..services.rules import page_limits
 from .feature_strings import overlap_strings
 from .workplan_strings import workplan_strings
@@ -68,7 +69,7 @@ def js_strings() -> dict[str, object]:
         "approvals_left": _("Supports left: %(left)s of %(budget)s"),
         "budget_spent": _("All your dots are placed. Take one back to move it."),
         "voting_closed": _("Voting is not open."),
-        "score_label": _("Your score (1 to 5)"),
+        "score_label": _("Your score (%(min)s to %(max)s)", min=SCORE_MIN, max=SCORE_MAX),
         "remove_score": _("Remove my score"),
         "my_proposal": _("My proposal"),
         "your_vote": _("Your vote"),

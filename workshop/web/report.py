@@ -10,7 +10,7 @@ from ..auth import facilitates
 from ..config import ROOT
 from ..db import transaction
 from ..messages import GAPS, LIST_SEPARATOR, PHASES, ROLES, TITLE_SEPARATOR, flag_words
-from ..models import LANGUAGES, Workshop
+from ..models import LANGUAGES, SCORE_MAX, SCORE_MIN, Workshop
 from ..services import workshops as workshop_service
 from ..services.report import report_data
 
@@ -37,7 +37,7 @@ def _voting_rule(workshop: dict) -> str:
         if workshop["budget"]:
             return _("Approval: at most %(budget)s activities each", budget=workshop["budget"])
         return _("Approval: one vote per activity")
-    return _("Score: each activity rated from 1 to 5")
+    return _("Score: each activity rated from %(min)s to %(max)s", min=SCORE_MIN, max=SCORE_MAX)
 
 
 def _flag_words(data: dict) -> None:

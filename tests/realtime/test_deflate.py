@@ -11,8 +11,8 @@ from wsproto import ConnectionType, WSConnection
 from wsproto.events import AcceptConnection, Request, TextMessage
 from wsproto.extensions import PerMessageDeflate
 
+from tests.json_http import call
 from tests.serverproc import running_server
-from tests.test_server import _post
 from workshop.realtime import deflate
 from workshop.realtime.deflate import SMALL, StatelessDeflate
 
@@ -93,14 +93,19 @@ def test_a_real_server_compresses_what_a_browser_offers_to(tmp_path):
     snapshot compressed, vote."""
     with running_server(tmp_path) as server:
         base = server.url + "/api/workshops"
-        w = _post(base, {"title": "Atelier", "groups": ["Gouvernement"]})
+        w = call("POST", base, {"title": "Atelier", "groups": ["Gouvernement"]})
         for i in range(30):
-            _post(
-                f"{base}/{w['code']}/activities", {"title": f"Activité {i}"}, w["facilitator_token"]
+            call(
+                "POST",
+                f"{base}/{w['code']}/activities",
+                {"title": f"Activité {i}"},
+                w["facilitator_token"],
             )
-        _post(f"{base}/{w['code']}/phase", {"phase": "voting"}, w["facilitator_token"])
-        phone = _post(
-            f"{base}/{w['code']}/participants", {"organisation": "OIT", "group": "Gouvernement"}
+        call("POST", f"{base}/{w['code']}/phase", {"phase": "voting"}, w["facilitator_token"])
+        phone = call(
+            "POST",
+            f"{base}/{w['code']}/participants",
+            {"organisation": "OIT", "group": "Gouvernement"},
         )
 
         async def talk():

@@ -342,6 +342,7 @@
       return Array.prototype.slice.call(box.querySelectorAll(scene === "comments" ? ":scope > li" : ".track-heading, .plan-card"));
     }, indicator, null, {
       heading: function (node) { return node.classList.contains("track-heading"); },
+      grow: [1.4, 1.25, 1.1], // a short plan or a few comments take the room too
     });
     return pagers[scene];
   }

@@ -517,7 +517,8 @@
         if (state.tracks.length && row.track_id !== currentTrack) {
           currentTrack = row.track_id;
           column = el("div", { className: "track-column" }, [
-            el("h3", { className: "track-heading", dir: "auto", text: A.trackName(state, row.track_id, t.no_track) }),
+            // the heading follows the page's direction; the name keeps its own (an isolate)
+            el("h3", { className: "track-heading" }, [el("bdi", { text: A.trackName(state, row.track_id, t.no_track) })]),
           ]);
           grid.appendChild(column);
         }

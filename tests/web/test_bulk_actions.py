@@ -1,25 +1,12 @@
 """Bulk actions of the console: confirm every proposed commitment, hide several proposals."""
 
-import json
-
 import pytest
 
-from tests.playbook import api, play
-from tests.web.test_openapi import DOCUMENT, Contract
+from tests.playbook import api
 
 WS = "/api/workshops/{code}"
 CONFIRM = WS + "/commitments/confirm"
 HIDE = WS + "/activities/hide"
-
-
-@pytest.fixture
-def contract(client):
-    return Contract(json.loads(DOCUMENT.read_text(encoding="utf-8")), client)
-
-
-@pytest.fixture
-def played(client, make_workshop, join, socket_client):
-    return play(client, make_workshop, join, socket_client)
 
 
 def statuses(client, played) -> dict[int, list[str]]:

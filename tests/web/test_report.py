@@ -4,18 +4,12 @@ import html
 import re
 from pathlib import Path
 
-import pytest
 from flask_babel import force_locale
 
-from tests.playbook import FR_AR, api, play
+from tests.playbook import FR_AR, api
 from workshop import charts
 from workshop.models import Workshop
 from workshop.services import report as report_service
-
-
-@pytest.fixture
-def played(client, make_workshop, join, socket_client):
-    return play(client, make_workshop, join, socket_client)
 
 
 def open_console(client, w):

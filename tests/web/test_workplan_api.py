@@ -1,23 +1,8 @@
 """The API of comments, commitments and the workplan, checked against openapi.json."""
 
-import json
-
-import pytest
-
-from tests.playbook import api, play
-from tests.web.test_openapi import DOCUMENT, Contract
+from tests.playbook import api
 
 WS = "/api/workshops/{code}"
-
-
-@pytest.fixture
-def contract(client):
-    return Contract(json.loads(DOCUMENT.read_text(encoding="utf-8")), client)
-
-
-@pytest.fixture
-def played(client, make_workshop, join, socket_client):
-    return play(client, make_workshop, join, socket_client)
 
 
 def test_comment_routes(contract, played):

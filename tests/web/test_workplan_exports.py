@@ -14,11 +14,6 @@ from tests.playbook import FR_AR, api, play
 from workshop.services.interchange import parse_document
 
 
-@pytest.fixture
-def played(client, make_workshop, join, socket_client):
-    return play(client, make_workshop, join, socket_client)
-
-
 def download(client, played, name, fmt, **query):
     r = client.get(
         f"/api/workshops/{played.code}/export/{name}.{fmt}",

@@ -26,6 +26,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scripts.docs_screenshots import save_small  # noqa: E402
 from tests.e2e import layout  # noqa: E402
 from tests.serverproc import CHROMIUM, CHROMIUM_ARGS, ServerProcess  # noqa: E402
 
@@ -201,12 +202,9 @@ def docs_pictures(browser, base: str, rooms: dict) -> None:
             "(s) => document.body.dataset.scene === s && document.body.dataset.drawn === '1'",
             arg=scene,
         )
-        image = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
+        image = Image.open(io.BytesIO(page.screenshot()))
         context.close()
-        image = image.resize((1280, 720), Image.LANCZOS)
-        small = image.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-        small.save(target / name, optimize=True)
-        print(f"docs/screenshots/{name}: {(target / name).stat().st_size:,} bytes")
+        save_small(image, target / name, (1280, 720))
 
 
 def main() -> int:

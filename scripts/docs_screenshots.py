@@ -23,15 +23,24 @@ PICKS = {
 }
 
 
+def save_small(image: Image.Image, path: Path, size: tuple[int, int] | None = None) -> None:
+    """Every docs picture is saved this way (the other scripts import it): resized to `size`
+    when given, then a 64-colour palette without dithering."""
+    image = image.convert("RGB")
+    if size:
+        image = image.resize(size, Image.LANCZOS)
+    image.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+        path, optimize=True
+    )
+    print(f"{path.name}: {image.width}×{image.height}, {path.stat().st_size:,} bytes")
+
+
 def main() -> None:
     TARGET.mkdir(parents=True, exist_ok=True)
     for source, target in PICKS.items():
-        image = Image.open(SOURCE / source).convert("RGB")
-        if image.width > 1400:
-            image = image.resize((image.width * 2 // 3, image.height * 2 // 3), Image.LANCZOS)
-        small = image.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-        small.save(TARGET / target, optimize=True)
-        print(f"{target}: {image.width}×{image.height}, {(TARGET / target).stat().st_size:,} bytes")
+        image = Image.open(SOURCE / source)
+        size = (image.width * 2 // 3, image.height * 2 // 3) if image.width > 1400 else None
+        save_small(image, TARGET / target, size)
 
 
 if __name__ == "__main__":

@@ -21,19 +21,12 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from scripts.docs_screenshots import save_small  # noqa: E402
 from tests.serverproc import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 WIDTH = 1100
 SESSION = {"session_date": "2026-05-28", "venue": "Hôtel Sofitel Jardin des Roses, Rabat"}
-
-
-def small(image: Image.Image, path: Path) -> None:
-    image = image.convert("RGB")
-    image.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
-        path, optimize=True
-    )
-    print(f"{path.name}: {image.width}×{image.height}, {path.stat().st_size:,} bytes")
 
 
 def patch(base: str, code: str, token: str, body: dict) -> None:
@@ -74,11 +67,11 @@ def main(demo_path: str, out_dir: str = str(ROOT / "docs" / "screenshots")) -> N
             # the head, participation and the first ranked results
             area = clip(page, ".report-head", ".results-table tbody tr:nth-child(6)")
             page.screenshot(path=shots / f"{lang}-top.png", clip=area, full_page=True)
-            small(Image.open(shots / f"{lang}-top.png"), out / f"report-{lang}-top.png")
+            save_small(Image.open(shots / f"{lang}-top.png"), out / f"report-{lang}-top.png")
             if lang == "fr":
                 area = clip(page, ".results-table tbody tr:last-child", ".workplan-table >> nth=-1")
                 page.screenshot(path=shots / "workplan.png", clip=area, full_page=True)
-                small(Image.open(shots / "workplan.png"), out / "report-fr-workplan.png")
+                save_small(Image.open(shots / "workplan.png"), out / "report-fr-workplan.png")
                 page.pdf(path=shots / "report.pdf", format="A4", print_background=True)
         browser.close()
         subprocess.run(  # noqa: S603 - fixed arguments, our own temporary files
@@ -107,7 +100,7 @@ def main(demo_path: str, out_dir: str = str(ROOT / "docs" / "screenshots")) -> N
         for image in pages:
             sheet.paste(image, (x, gap))
             x += image.width + gap
-        small(sheet, out / "report-pdf-pages.png")
+        save_small(sheet, out / "report-pdf-pages.png")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,9 @@ import socketio
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from PIL import Image  # noqa: E402
+
+from scripts.docs_screenshots import save_small  # noqa: E402
 from tests.json_http import call  # noqa: E402
 from tests.serverproc import CHROMIUM, CHROMIUM_ARGS, running_server  # noqa: E402
 
@@ -126,21 +129,10 @@ def shoot(out: Path) -> None:
                 clip=card.bounding_box(),
             )
             browser.close()
-    shrink(out, (1280, 720))
-    shrink(out.with_name("console-consensus.png"), None)
+    save_small(Image.open(out), out, (1280, 720))
+    consensus = out.with_name("console-consensus.png")
+    save_small(Image.open(consensus), consensus)
     print(f"wrote {out} and {out.with_name('console-consensus.png')}")
-
-
-def shrink(path: Path, size) -> None:
-    """As scripts/docs_screenshots.py does: smaller, a 64-colour palette, no dithering."""
-    from PIL import Image
-
-    image = Image.open(path).convert("RGB")
-    if size:
-        image = image.resize(size, Image.LANCZOS)
-    image.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
-        path, optimize=True
-    )
 
 
 if __name__ == "__main__":

@@ -49,10 +49,10 @@
     ((state && state.groups) || []).forEach(function (g) { names[g.group_id] = g.name; });
     var groups = result.flag_groups || {};
     return (result.flags || []).map(function (flag) {
-      // each name isolated, joined with the language's separator (messages.name_list's rule)
+      // messages.name_list's rule, sent by the server: each name isolated, the language's separator
       var named = (groups[flag] || []).map(function (id) {
-        return "\u2068" + (names[id] || "") + "\u2069";
-      }).join(C.list_separator || ", ");
+        return A.fmt(C.list_item, { name: names[id] || "" });
+      }).join(C.list_separator);
       return { flag: flag, text: fmt(C.flags[flag] || flag, { groups: named }), hint: C.flag_hints[flag] || "" };
     });
   }

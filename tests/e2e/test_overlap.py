@@ -178,6 +178,10 @@ def test_big_screen_shows_the_split_consensus_and_equal_weight(tmp_path, browser
         assert heights == ["50%", "100%"]
         other = screen.locator(f'#results li[data-activity-id="{b}"]')
         other.locator(".flag-single_group").wait_for(timeout=10000)
+        # the group's name isolated (messages.name_list's rule, sent to the page by the server)
+        assert (
+            other.locator(".flag-single_group").text_content().endswith("\u2068Gouvernement\u2069")
+        )
         panel = screen.locator("#equal-weight")
         assert "Poids égal par groupe" in panel.inner_text()
         assert panel.locator(".equal-title").first.inner_text() == "Large"

@@ -2,7 +2,7 @@
 
 from flask_babel import gettext as _
 
-from ..messages import FLAGS, LIST_SEPARATOR, flag_hint
+from ..messages import FLAGS, ISOLATE, LIST_SEPARATOR, flag_hint
 
 
 def overlap_strings() -> dict[str, dict[str, str]]:
@@ -54,6 +54,7 @@ def overlap_strings() -> dict[str, dict[str, str]]:
             "flags": {flag: str(words) for flag, words in FLAGS.items()},
             "flag_hints": {flag: flag_hint(flag) for flag in FLAGS},
             "list_separator": str(LIST_SEPARATOR),
+            "list_item": ISOLATE % "%(name)s",
             "share_of": _("%(group)s: %(share)s%% of its voters (%(supporters)s of %(voters)s)"),
             "no_voters": _("%(group)s: no voter yet"),
             "rank_short": _("rank %(rank)s"),

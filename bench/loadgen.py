@@ -8,6 +8,7 @@ screen, drives a scenario and prints the figures; `--json FILE` also writes them
     python bench/loadgen.py burst      --phones 1000
     python bench/loadgen.py steady     --phones 1000 --rate 300 --duration 60
     python bench/loadgen.py join-storm --phones 1000 --spread 10
+    python bench/loadgen.py groups     --tables 10 --per-table 100
 
 Loopback only, bounded in count and time (`--timeout`). See docs/performance.md.
 """
@@ -129,7 +130,7 @@ class Client:
         if sio == "2":  # event: 42["name",{...}]
             name = data[4 : data.index('"', 4)]
             if name == "results":
-                if self.parse:
+                if self.parse is True:
                     self.parsed_results.append((at, json.loads(data[2:])[1]))
                 else:
                     match = VERSION.search(data, len(data) - 40 if len(data) > 40 else 0)
@@ -139,6 +140,8 @@ class Client:
                         self.results.append((at, version))
             elif name == "workshop_state":
                 self.states += 1
+                if self.parse == "table":  # a table screen: its group's snapshot
+                    self.parsed_results.append((at, json.loads(data[2:])[1]))
         elif sio == "3":  # ack: 43<id>[{...}]
             end = data.index("[", 2)
             fut = self.acks.pop(int(data[2:end]), None)
@@ -179,16 +182,19 @@ class ScreenWatcher:
     and writes one line per snapshot: arrival, version, total.
     """
 
-    def __init__(self, base: str, auth: dict):
-        self.base, self.auth = base, auth
-        self.seen: list[tuple[float, int, int]] = []  # (arrival, version, total)
+    def __init__(self, base: str, auth: dict, kind: str = "screen"):
+        self.base, self.auth, self.kind = base, auth, kind
+        #: (arrival, version, total, pre-vote total): a big screen's `results` (the plenary's
+        #: votes and every table's pre-votes); a table screen's (kind "table") group snapshot,
+        #: its version and its pre-vote total in both places
+        self.seen: list[tuple[float, int, int, int]] = []
         self.proc = None
         self.reader = None
 
     async def connect(self, timeout: float) -> None:
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable, __file__, "_screen", self.base, json.dumps(self.auth), str(timeout),
-            str(Client.compress),
+            str(Client.compress), self.kind,
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
         )  # fmt: skip
         line = await asyncio.wait_for(self.proc.stdout.readline(), timeout + 5)
@@ -198,8 +204,8 @@ class ScreenWatcher:
 
     async def _read(self) -> None:
         async for line in self.proc.stdout:
-            at, version, total = line.split()
-            self.seen.append((float(at), int(version), int(total)))
+            at, version, total, prevotes = line.split()
+            self.seen.append((float(at), int(version), int(total), int(prevotes)))
 
     async def close(self) -> None:
         if self.proc is None or self.proc.returncode is not None:
@@ -213,21 +219,33 @@ class ScreenWatcher:
             await self.reader
 
 
-async def watch_screen(base: str, auth: dict, timeout: float) -> None:
-    """The child of ScreenWatcher: connect as a big screen, report snapshots until stdin ends."""
+def _prevote_total(tables: list[dict]) -> int:
+    return int(sum(a["total"] for t in tables for a in (t.get("activities") or [])))
+
+
+def snapshot_line(kind: str, at: float, snapshot: dict) -> str:
+    """What a screen child reports of one snapshot: arrival, version, total, pre-vote total."""
+    if kind == "table":  # a table screen's group snapshot: its pre-vote only
+        group = snapshot.get("working_group") or {}
+        total = int(sum(a["total"] for a in group.get("prevote") or []))
+        return f"{at} {snapshot['version']} {total} {total}\n"
+    total = sum(a["total"] for a in snapshot["activities"])
+    return f"{at} {snapshot['version']} {total} {_prevote_total(snapshot.get('prevotes') or [])}\n"
+
+
+async def watch_screen(base: str, auth: dict, timeout: float, kind: str = "screen") -> None:
+    """The child of ScreenWatcher: connect as a big screen (or a table screen), report
+    snapshots until stdin ends."""
     loop = asyncio.get_running_loop()
     stdin = asyncio.StreamReader()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stdin), sys.stdin)
     async with aiohttp.ClientSession() as http:
-        screen = Client(http, base, auth, parse=True)
+        screen = Client(http, base, auth, parse="table" if kind == "table" else True)
         await screen.connect(timeout)
         print("connected", flush=True)
         done = 0
         while True:
-            lines = [
-                f"{at} {r['version']} {sum(a['total'] for a in r['activities'])}\n"
-                for at, r in screen.parsed_results[done:]
-            ]
+            lines = [snapshot_line(kind, at, r) for at, r in screen.parsed_results[done:]]
             done += len(lines)
             if lines:
                 sys.stdout.write("".join(lines))
@@ -627,7 +645,7 @@ class Run:
         # PostgreSQL commit them one by one, each bumping the version by 1), so it is in the
         # first screen snapshot whose version is at least v0 + k.
         screen_seen = []  # (time, version), versions going up
-        for at, version, _total in screen.seen:
+        for at, version, _total, _prevotes in screen.seen:
             if not screen_seen or version > screen_seen[-1][1]:
                 screen_seen.append((at, version))
         to_screen, missing_on_screen = [], 0
@@ -753,6 +771,237 @@ class Run:
         }
         await self.close([o["phone"] for o in connected] + [screen])
 
+    # -- working groups (issue 14): tables pre-vote in parallel, then the plenary votes --------
+
+    async def setup_groups_workshop(self) -> None:
+        """A workshop with a track per table, its activities, and a working group per track."""
+        args = self.args
+        tracks = [f"Composante {t + 1}" for t in range(args.tables)]
+        status, w = await self.api(
+            "POST",
+            "/api/workshops",
+            {
+                "title": "Banc d'essai : groupes de travail",
+                "groups": GROUPS[: args.groups],
+                "tracks": tracks,
+                "voting": {"mode": "dots", "budget": 5, "per_activity_cap": 3},
+                "live_results": True,
+            },
+        )
+        assert status == 201, w
+        self.code, self.token = w["code"], w["facilitator_token"]
+        self.screen_key = w["screen_url"].rsplit("/", 1)[1]
+        for t, track in enumerate(tracks):
+            for j in range(args.table_activities):
+                title = f"Table {t + 1}, activité {j + 1}: former et accompagner"
+                status, a = await self.api(
+                    "POST",
+                    f"/api/workshops/{self.code}/activities",
+                    {"title": title, "track": track},
+                    self.token,
+                )
+                assert status == 201, a
+        status, made = await self.api(
+            "POST", f"/api/workshops/{self.code}/working-groups", {"from_tracks": True}, self.token
+        )
+        assert status == 201, made
+        self.tables = made["working_groups"]
+        status, state = await self.api("GET", f"/api/workshops/{self.code}", token=self.token)
+        assert status == 200, state
+        self.table_activities = {
+            g["id"]: [a["id"] for a in state["activities"] if a.get("working_group_id") == g["id"]]
+            for g in self.tables
+        }
+        assert all(self.table_activities.values()), self.table_activities
+        await self.phase("proposing")
+
+    async def seat_all(self, tokens: list[str]) -> list[int]:
+        """Each phone chooses its table (PUT /me/working-group): phone i at table i mod T."""
+        gate = asyncio.Semaphore(20)
+        ids = [g["id"] for g in self.tables]
+
+        async def one(i, token):
+            async with gate:
+                status, body = await self.api(
+                    "PUT",
+                    f"/api/workshops/{self.code}/me/working-group",
+                    {"working_group_id": ids[i % len(ids)]},
+                    token,
+                    base=self.server_for(i),
+                )
+                assert status == 200, (status, body)
+                return body["working_group_id"]
+
+        return list(await asyncio.gather(*(one(i, t) for i, t in enumerate(tokens))))
+
+    async def prevote(self, phone: Client, activity: int) -> dict:
+        payload = {"activity_id": activity, "points": 1, "op_id": uuid.uuid4().hex}
+        try:
+            sent, acked, ack = await phone.call("cast_prevote", payload, self.args.op_timeout)
+        except (TimeoutError, ConnectionError) as error:
+            return {"ok": False, "error": repr(error)}
+        return {"ok": ack.get("ok") is True, "sent": sent, "acked": acked, "ack": ack}
+
+    async def run_prevotes(
+        self,
+        phones: list[Client],
+        seats: list[int],
+        tables: dict[int, ScreenWatcher],
+        screen: ScreenWatcher,
+    ) -> None:
+        """Every phone pre-votes once (1 dot) at its table within --spread, all tables at once.
+
+        Pre-vote -> table screen: a table's total grows by 1 per pre-vote, so its k-th
+        acknowledged pre-vote is in the first snapshot of its table screen whose pre-vote total
+        is at least k (as the plenary's burst reads versions). Likewise for the plenary screen,
+        which sees every table's pre-vote in `results.prevotes`.
+        """
+        args = self.args
+        schedule = sorted(
+            (
+                self.rng.uniform(0, args.spread),
+                i,
+                self.table_activities[seats[i]][
+                    (i // len(self.tables)) % len(self.table_activities[seats[i]])
+                ],
+            )
+            for i in range(len(phones))
+        )
+        self.profile_start()
+        cpu0 = self.servers.sample()["cpu_s"]
+        start = time.monotonic()
+        tasks = []
+        for offset, i, activity in schedule:
+            delay = start + offset - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append((seats[i], asyncio.create_task(self.prevote(phones[i], activity))))
+        outcomes = [(table, await task) for table, task in tasks]
+        acked_all = time.monotonic()
+        ok = [(table, o) for table, o in outcomes if o["ok"]]
+        expected = {g["id"]: sum(1 for table, _o in ok if table == g["id"]) for g in self.tables}
+        deadline = time.monotonic() + args.fanout_timeout
+        while time.monotonic() < deadline:
+            if all(
+                watcher.seen and watcher.seen[-1][3] >= expected[table]
+                for table, watcher in tables.items()
+            ) and (screen.seen and screen.seen[-1][3] >= len(ok)):
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.2)
+        cpu1 = self.servers.sample()["cpu_s"]
+        until = time.monotonic()
+        self.profile_stop()
+
+        def latencies(seen: list[tuple], acks: list[dict]) -> tuple[list[float], int]:
+            out, missing, j = [], 0, 0
+            best = []  # (time, total), totals going up
+            for at, _version, _total, prevotes in seen:
+                if not best or prevotes > best[-1][1]:
+                    best.append((at, prevotes))
+            for k, o in enumerate(sorted(acks, key=lambda o: o["acked"]), start=1):
+                while j < len(best) and best[j][1] < k:
+                    j += 1
+                if j == len(best):
+                    missing += 1
+                else:
+                    out.append(best[j][0] - o["sent"])
+            return out, missing
+
+        per_table, every = [], []
+        for position, g in enumerate(self.tables, start=1):
+            acks = [o for table, o in ok if table == g["id"]]
+            lat, missing = latencies(tables[g["id"]].seen, acks)
+            every += lat
+            per_table.append(
+                {
+                    "table": position,
+                    "prevotes_ok": len(acks),
+                    "table_screen_total": tables[g["id"]].seen[-1][3]
+                    if tables[g["id"]].seen
+                    else None,
+                    "snapshots": len(tables[g["id"]].seen),
+                    "to_table_screen": {**summary_ms(lat), "never_seen": missing},
+                }
+            )
+        to_plenary, missing_plenary = latencies(screen.seen, [o for _t, o in ok])
+        p99s = [t["to_table_screen"]["p99_ms"] for t in per_table if t["to_table_screen"]["n"]]
+        self.report["prevotes"] = {
+            "sent": len(outcomes),
+            "acknowledged_ok": len(ok),
+            "refused_or_lost": len(outcomes) - len(ok),
+            "refusals": sorted(
+                {str(o.get("ack", o).get("error")) for _t, o in outcomes if not o["ok"]}
+            )[:5],
+            "all_acked_after_s": round(acked_all - start, 2),
+            "throughput_acked_per_s": round(len(ok) / max(acked_all - start, 1e-9), 1),
+            "ack": summary_ms([o["acked"] - o["sent"] for _t, o in ok]),
+            "to_table_screens_all": summary_ms(every),
+            "table_screen_p99_ms": {
+                "min": min(p99s, default=None),
+                "median": pct(p99s, 50),
+                "max": max(p99s, default=None),
+            },
+            "to_plenary_screen": {**summary_ms(to_plenary), "never_seen": missing_plenary},
+            "server_cpu_s": round(cpu1 - cpu0, 2),
+            "server_cpu_pct_of_one_core": round(100 * (cpu1 - cpu0) / (until - start)),
+            "tables": per_table,
+        }
+
+    async def scenario_groups(self) -> None:
+        """10 tables of 100 phones pre-vote in parallel, the roll-up, then the plenary votes."""
+        args = self.args
+        t0 = time.monotonic()
+        tokens = await self.join_all(args.phones)
+        seats = await self.seat_all(tokens)
+        self.report["join_and_seat_http_s"] = round(time.monotonic() - t0, 2)
+        for g in self.tables:
+            status, body = await self.api(
+                "POST",
+                f"/api/workshops/{self.code}/working-groups/{g['id']}/phase",
+                {"phase": "prevote"},
+                self.token,
+            )
+            assert status == 200, body
+        screen = await self.connect_screen()
+        tables = {}
+        for g in self.tables:
+            watcher = ScreenWatcher(
+                self.servers.urls[-1],
+                {"code": self.code, "table_key": g["screen_url"].rstrip("/").rsplit("/", 1)[1]},
+                kind="table",
+            )
+            await watcher.connect(args.op_timeout)
+            tables[g["id"]] = watcher
+        t0 = time.monotonic()
+        phones, took = await self.connect_all(tokens)
+        self.report["connect"] = {
+            "phones": len(phones),
+            "tables": len(tables),
+            "wall_s": round(time.monotonic() - t0, 2),
+            "per_phone": summary_ms(took),
+        }
+        await self.settle()
+        await asyncio.sleep(1)
+        await self.run_prevotes(phones, seats, tables, screen)
+        status, ballot = await self.api(
+            "POST", f"/api/workshops/{self.code}/rollup", {"top_n": args.top_n}, self.token
+        )
+        assert status in (200, 201), ballot
+        on_ballot = [e["activity_id"] for e in ballot["ballot"]]
+        self.report["ballot"] = len(on_ballot)
+        await self.phase("voting")
+        await self.settle()
+        await asyncio.sleep(1)
+        schedule = sorted(
+            (self.rng.uniform(0, args.spread), i, on_ballot[i % len(on_ballot)], 1)
+            for i in range(len(phones))
+        )
+        await self.run_votes(phones, screen, schedule)
+        self.report["votes"]["expected_final_total"] = len(phones)
+        await self.close(phones)
+        await asyncio.gather(*(w.close() for w in [screen, *tables.values()]))
+
     async def close(self, clients: list[Client]) -> None:
         await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)
 
@@ -762,7 +1011,10 @@ class Run:
         timeout = aiohttp.ClientTimeout(total=args.op_timeout)
         sampler = asyncio.create_task(self.sample_load())
         async with aiohttp.ClientSession(connector=connector, timeout=timeout) as self.http:
-            await self.setup_workshop()
+            if args.scenario == "groups":
+                await self.setup_groups_workshop()
+            else:
+                await self.setup_workshop()
             scenario = getattr(self, "scenario_" + args.scenario.replace("-", "_"))
             await asyncio.wait_for(scenario(), args.timeout)
         sampler.cancel()
@@ -787,7 +1039,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )  # noqa: E501
-    parser.add_argument("scenario", choices=["connect", "burst", "steady", "join-storm"])
+    parser.add_argument("scenario", choices=["connect", "burst", "steady", "join-storm", "groups"])
     parser.add_argument("--phones", type=int, default=1000, help="simulated phones (max 5000)")
     parser.add_argument("--rate", type=float, default=300, help="steady: votes per second")
     parser.add_argument("--duration", type=float, default=60, help="steady: seconds (max 300)")
@@ -795,6 +1047,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--hold", type=float, default=10, help="connect: seconds held")
     parser.add_argument("--groups", type=int, default=6)
     parser.add_argument("--activities", type=int, default=12)
+    parser.add_argument("--tables", type=int, default=10, help="groups: working groups")
+    parser.add_argument("--per-table", type=int, default=100, help="groups: phones per table")
+    parser.add_argument(
+        "--table-activities", type=int, default=3, help="groups: activities per table"
+    )
+    parser.add_argument("--top-n", type=int, default=2, help="groups: each table's roll-up")
     parser.add_argument("--url", action="append", help="target a running server (loopback only)")
     parser.add_argument("--server-pid", type=int, action="append", help="its PID, for CPU and RSS")
     parser.add_argument("--processes", type=int, default=1, help="run.py processes to start")
@@ -831,6 +1089,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("bounded: at most 5000 phones, 300 s and 5000 votes/s")
     if args.spread is None:
         args.spread = 10.0 if args.scenario == "join-storm" else 1.0
+    if args.scenario == "groups":
+        if not 1 <= args.tables <= 30 or args.per_table < 1 or args.table_activities < 1:
+            parser.error("groups: 1 to 30 tables, at least one phone and one activity each")
+        args.phones = args.tables * args.per_table
+        if args.phones > 5000:
+            parser.error("bounded: at most 5000 phones")
     return args
 
 
@@ -838,7 +1102,8 @@ def main(argv: list[str] | None = None) -> dict:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["_screen"]:  # the big screen's own process (ScreenWatcher)
         Client.compress = int(argv[4])
-        asyncio.run(watch_screen(argv[1], json.loads(argv[2]), float(argv[3])))
+        kind = argv[5] if len(argv) > 5 else "screen"
+        asyncio.run(watch_screen(argv[1], json.loads(argv[2]), float(argv[3]), kind))
         return {}
     args = parse_args(argv)
     Client.compress = args.ws_compress

@@ -4,13 +4,17 @@
     python scripts/contact_sheet.py --surface screen --full   # every case of the big screen
     python scripts/contact_sheet.py --base http://127.0.0.1:5000   # against a running server
     python scripts/contact_sheet.py --surface screen --limit 0 --docs   # docs/screenshots/ only
+    python scripts/contact_sheet.py --surface screen --only groups --pages 3 --shots
+        # the room in working groups only (roll-up, one group shown, results), 3 pages each
 
 Starts its own `run.py` on 127.0.0.1 (SQLite in a temporary folder) unless --base is given, seeds
 one THAMM-like workshop per activity count (tests/e2e/layout.py), and writes
 tests/artifacts/contact-sheets/<surface>.png. The big screen's cases are also checked with the
 layout test's geometric facts; what is wrong is printed and written under each picture, and
 the script exits with 1 if anything was. Default matrix: every resolution × language × scene
-(72 cases, rooms, split and countdown turning); --full: all 1,152.
+(72 cases, rooms, split and countdown turning), then the room in working groups ("groups") at
+every resolution × language in its roll-up, with one group shown and in its results (36);
+--full: all of them (1,536).
 """
 
 import argparse
@@ -36,11 +40,13 @@ LOCALES = {"fr": "fr-FR", "ar": "ar-MA", "en": "en-GB"}
 
 
 def default_matrix() -> list[dict]:
-    """Every resolution × language × scene; the room, split and countdown turn with them."""
-    rooms = list(layout.ROOMS)
+    """Every resolution × language × scene; the room, split and countdown turn with them; then
+    the room that rolled up (layout.group_matrix)."""
+    rooms = [room for room in layout.ROOMS if not layout.has_ballot(room)]
+    scenes = [scene for scene in layout.SCENES if scene not in layout.BALLOT_SCENES]
     cases = []
     for i, (size, lang, scene) in enumerate(
-        (s, lang, sc) for s in layout.RESOLUTIONS for lang in layout.LANGS for sc in layout.SCENES
+        (s, lang, sc) for s in layout.RESOLUTIONS for lang in layout.LANGS for sc in scenes
     ):
         cases.append(
             {
@@ -52,7 +58,7 @@ def default_matrix() -> list[dict]:
                 "timer": i % 3 == 0,
             }
         )
-    return cases
+    return cases + layout.group_matrix()
 
 
 def font(size: int):
@@ -95,8 +101,11 @@ def compose(shots: list[tuple[Path, str, list[str]]], target: Path, columns: int
     print(f"{target.relative_to(ROOT)}: {len(cells)} pictures, {sheet.width}×{sheet.height}")
 
 
-def screen_sheet(browser, base: str, rooms: dict, cases: list[dict], work: Path) -> int:
-    """The big screen, case by case; returns how many cases had problems."""
+def screen_sheet(
+    browser, base: str, rooms: dict, cases: list[dict], work: Path, pages: int = 1
+) -> int:
+    """The big screen, case by case (the first `pages` pages of each); returns how many cases
+    had problems."""
     shots, failed = [], 0
     contexts = {}
     for case in cases:
@@ -120,15 +129,36 @@ def screen_sheet(browser, base: str, rooms: dict, cases: list[dict], work: Path)
         problems = layout.check_facts(page.evaluate(layout.FACTS_JS))
         path = work / f"{layout.case_id(case)}.png"
         page.screenshot(path=str(path))
+        more = []
+        for n in range(2, pages + 1):
+            if not page.evaluate(
+                "() => !!(window.Atelier && Atelier.screen && Atelier.screen.nextPage)"
+            ):
+                break
+            if page.evaluate("() => Atelier.screen.nextPage()") == 0:
+                break  # back on the first page: no more
+            more.append(
+                (work / f"{layout.case_id(case)}-p{n}.png", f"{layout.case_id(case)} p.{n}")
+            )
+            page.screenshot(path=str(more[-1][0]))
+        if more:
+            page.reload()
+            page.wait_for_function(
+                "(s) => document.body.dataset.scene === s && document.body.dataset.drawn === '1'",
+                arg=scene,
+                timeout=15_000,
+            )
         seen, _read, later = layout.rotation(page, scene)
         problems += later
-        if layout.list_selector(scene) and set(w["ids"]) - seen:
-            problems.append(f"{len(set(w['ids']) - seen)} activities never shown")
+        missing = layout.expected_ids(w, case) - seen
+        if missing:
+            problems.append(f"{len(missing)} activities never shown")
         page.close()
         if problems:
             failed += 1
             print(layout.case_id(case), *problems, sep="\n  ")
         shots.append((path, layout.case_id(case), problems))
+        shots += [(extra, caption, []) for extra, caption in more]
     for context in contexts.values():
         context.close()
     compose(shots, OUT / "screen.png")
@@ -215,6 +245,9 @@ def main() -> int:
     parser.add_argument("--limit", type=int, help="only the first N cases (a quick look)")
     parser.add_argument("--only", help="only the cases whose name contains this (e.g. 1024x768-ar)")
     parser.add_argument("--shots", action="store_true", help="keep each picture (in screen/)")
+    parser.add_argument(
+        "--pages", type=int, default=1, help="pictures of the first N pages of each case"
+    )
     parser.add_argument("--docs", action="store_true", help="also the big screen's docs pictures")
     args = parser.parse_args()
     surfaces = args.surface or ["screen", "console", "report"]
@@ -236,7 +269,7 @@ def main() -> int:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 if "screen" in surfaces and cases:
-                    failed = screen_sheet(browser, base, rooms, cases, work)
+                    failed = screen_sheet(browser, base, rooms, cases, work, args.pages)
                     print(f"screen: {failed} of {len(cases)} cases with problems")
                 if "console" in surfaces:
                     console_sheet(browser, base, rooms, work)

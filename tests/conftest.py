@@ -120,6 +120,20 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture(autouse=True)
+def _alter_added_constraints_inline_again():
+    """After a test: SQLAlchemy marks a constraint it added by ALTER TABLE (the use_alter foreign
+    key of the workshops <-> working_groups cycle, on PostgreSQL) never to be written inline again
+    (`AddConstraint(isolate_from_table=True)` sets its private `_create_rule`), so a SQLite
+    database created later in the same process lacked it. A server uses one database; the
+    PostgreSQL pass's process makes both (tests/test_migrations.py's [sqlite] cases)."""
+    yield
+    for table in Base.metadata.tables.values():
+        for constraint in table.foreign_key_constraints:
+            if constraint.use_alter:
+                constraint._create_rule = None
+
+
 @pytest.fixture
 def db(database_url):
     """A Session on a fresh database, for service tests (no Flask)."""

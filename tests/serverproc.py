@@ -123,3 +123,54 @@ def running_server(tmp_path: Path, *args: str, database_url: str | None = None, 
         yield server
     finally:
         server.stop()
+
+
+@contextmanager
+def running_servers(tmp_path: Path, database_url: str, env: dict):
+    """Two processes on one database (logs server-a.log, server-b.log), started one after the
+    other (the first creates the tables), stopped by their own PIDs; then their logs must be
+    clean (`assert_clean_log`)."""
+    servers = []
+    try:
+        for name in ("a", "b"):
+            server = ServerProcess(database_url, env=env)
+            server.start(tmp_path / f"server-{name}.log")
+            servers.append(server)
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()
+    for server in servers:
+        assert_clean_log(server.log_path)
+
+
+def assert_clean_log(path: Path) -> None:
+    """Fail with a short report when the log holds a Traceback or a yield inside a transaction
+    (never the whole log: pytest
+    would print all of it after the mark, and a CI tail would cut the reason off)."""
+    import pytest
+
+    from workshop.db import YIELD_MARK  # ATELIER_WATCH_YIELDS=1: a yield holding the lock
+
+    log = path.read_text(errors="replace")
+    for mark in ("Traceback", YIELD_MARK):
+        if mark in log:
+            pytest.fail(log_trouble(log, mark), pytrace=False)
+
+
+def log_trouble(log: str, mark: str) -> str:
+    """What went wrong in a server's log, short enough to read at the end of a CI run.
+
+    Named first and last (a Traceback's exception, or the yield's innermost frame), with the
+    lines just before it and the 70 after it.
+    """
+    lines = log.splitlines()
+    at = next(i for i, line in enumerate(lines) if mark in line)
+    after = lines[at : at + 70]
+    if mark == "Traceback":  # its exception: the first line not indented after it
+        said = next((line for line in after[1:] if line and not line[0].isspace()), after[0])
+    else:  # the innermost frame of the stack (it ends at a blank line)
+        stack = after[1 : after.index("") if "" in after else None]
+        said = next((line.strip() for line in reversed(stack) if "File" in line), "")
+    name = f"the server's log holds {mark!r}: {said}"
+    return "\n".join([name, *lines[max(0, at - 8) : at], *after, name])

@@ -57,6 +57,15 @@ def test_a_participant_token_opens_no_facilitator_route(client, two_rooms):
         "merge_id": 1,
         "comment_id": 1,
         "commitment_id": 1,
+        "participant_id": "P-NOPE99",
+        "change_id": 1,
+        "organisation_id": 1,
+        "group_id": 1,
+        "track_id": 1,
+        "consolidation_id": 1,
+        "source_id": 1,
+        "number": 1,
+        "name": "plan.csv",
     }
     bearer = {"Authorization": f"Bearer {me}"}
     checked = 0

@@ -13,8 +13,8 @@ import threading
 import pytest
 
 from tests.json_http import http
-from tests.serverproc import ServerProcess
-from tests.test_integrity_server import assert_clean_log, phone, rows
+from tests.serverproc import ServerProcess, assert_clean_log
+from tests.test_integrity_server import phone, rows
 
 pytestmark = [pytest.mark.server, pytest.mark.postgres]
 
@@ -161,5 +161,5 @@ def test_giving_dots_back_during_a_burst_never_overspends(tmp_path, postgres_url
             client.disconnect()
         one.stop()
         two.stop()
-    assert_clean_log(one)
-    assert_clean_log(two)
+    assert_clean_log(one.log_path)
+    assert_clean_log(two.log_path)

@@ -18,7 +18,7 @@ import socketio
 
 from tests.conftest import missing_server
 from tests.seeding import Room
-from tests.serverproc import ROOT, free_port
+from tests.serverproc import ROOT, assert_clean_log, free_port
 
 pytestmark = pytest.mark.server
 
@@ -72,8 +72,7 @@ def gunicorn_server(tmp_path):
         yield port, log
     finally:
         _stop(proc)
-    text = log.read_text()
-    assert "Traceback" not in text, text[-3000:]
+    assert_clean_log(log)
 
 
 @pytest.fixture

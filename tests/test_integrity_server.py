@@ -14,7 +14,7 @@ import socketio
 from sqlalchemy import create_engine, text
 
 from tests.json_http import http
-from tests.serverproc import ServerProcess
+from tests.serverproc import ServerProcess, assert_clean_log
 
 pytestmark = pytest.mark.server
 
@@ -93,11 +93,6 @@ def rows(database_url, sql, **params):
         engine.dispose()
 
 
-def assert_clean_log(server):
-    log = server.log_path.read_text(errors="replace")
-    assert "Traceback" not in log, log[-3000:]
-
-
 # -- retries across a restart and across processes ------------------------------------------
 
 
@@ -124,7 +119,7 @@ def test_a_retry_after_a_restart_has_effect_once(tmp_path):
         client.disconnect()
     finally:
         server.stop()
-    assert_clean_log(server)
+    assert_clean_log(server.log_path)
 
 
 @pytest.mark.postgres
@@ -198,8 +193,8 @@ def test_a_retry_reaching_another_process_has_effect_once(tmp_path, postgres_url
             client.disconnect()
         one.stop()
         two.stop()
-    assert_clean_log(one)
-    assert_clean_log(two)
+    assert_clean_log(one.log_path)
+    assert_clean_log(two.log_path)
 
 
 # -- budgets under concurrency --------------------------------------------------------------
@@ -264,7 +259,7 @@ def test_budget_holds_when_tabs_hammer_one_participant_sqlite(tmp_path):
         assert any(not a["ok"] for a in acks), "the burst never reached the budget"
     finally:
         server.stop()
-    assert_clean_log(server)
+    assert_clean_log(server.log_path)
 
 
 @pytest.mark.postgres
@@ -281,8 +276,8 @@ def test_budget_holds_when_tabs_hammer_one_participant_postgresql(tmp_path, post
     finally:
         one.stop()
         two.stop()
-    assert_clean_log(one)
-    assert_clean_log(two)
+    assert_clean_log(one.log_path)
+    assert_clean_log(two.log_path)
 
 
 # -- SIGKILL in the middle of a voting burst ------------------------------------------------
@@ -449,7 +444,7 @@ def test_the_access_log_holds_no_secret_and_nothing_personal(tmp_path):
     for secret in [*secrets, joined["participant_token"], "Zoubida", "Syndicat X"]:
         assert secret not in log, secret
     assert not any(line.startswith("127.0.0.1") for line in access)  # no client address
-    assert_clean_log(server)
+    assert_clean_log(server.log_path)
 
 
 def test_a_huge_socket_message_is_refused_and_the_server_goes_on(tmp_path):
@@ -472,4 +467,4 @@ def test_a_huge_socket_message_is_refused_and_the_server_goes_on(tmp_path):
         bystander.disconnect()
     finally:
         server.stop()
-    assert_clean_log(server)
+    assert_clean_log(server.log_path)

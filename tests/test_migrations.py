@@ -21,7 +21,37 @@ def migrate(engine, revision: str) -> None:
 
 def drift(engine) -> list:
     with engine.connect() as conn:
-        return compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        found = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        if conn.dialect.name == "sqlite":
+            found = _without_inline_references(conn, found)
+        return found
+
+
+def _fk_signature(fk) -> tuple:
+    return fk.table.name, tuple(c.name for c in fk.columns), fk.elements[0].target_fullname
+
+
+def _without_inline_references(conn, found: list) -> list:
+    """SQLAlchemy reads ON DELETE from a table's `FOREIGN KEY` clauses only, not from the
+    `REFERENCES` of a column SQLite added in place (migration 0015): such a pair of
+    remove_fk/add_fk is no drift when SQLite's own PRAGMA gives the model's ON DELETE."""
+    added = {_fk_signature(d[1]): d[1] for d in found if isinstance(d, tuple) and d[0] == "add_fk"}
+    kept, same = [], set()
+    for d in found:
+        if isinstance(d, tuple) and d[0] == "remove_fk" and _fk_signature(d[1]) in added:
+            table, (column,), target = _fk_signature(d[1])
+            model = added[_fk_signature(d[1])]
+            rows = conn.exec_driver_sql(f"PRAGMA foreign_key_list({table})").mappings().all()
+            actual = {(r["from"], f"{r['table']}.{r['to']}"): r["on_delete"] for r in rows}
+            if actual.get((column, target)) == (model.ondelete or "NO ACTION"):
+                same.add(_fk_signature(d[1]))
+                continue
+        kept.append(d)
+    return [
+        d
+        for d in kept
+        if not (isinstance(d, tuple) and d[0] == "add_fk" and _fk_signature(d[1]) in same)
+    ]
 
 
 def fill_first_release(engine) -> None:

@@ -9,8 +9,7 @@ must not refuse anyone on the other.
 import pytest
 
 from tests.json_http import http
-from tests.serverproc import ServerProcess
-from tests.test_integrity_server import assert_clean_log
+from tests.serverproc import ServerProcess, assert_clean_log
 
 pytestmark = [pytest.mark.server, pytest.mark.redis]
 
@@ -77,4 +76,4 @@ def test_counters_of_two_installations_on_one_redis_stay_apart(tmp_path, redis_u
         for server in servers:
             server.stop()
     for server in servers:
-        assert_clean_log(server)
+        assert_clean_log(server.log_path)

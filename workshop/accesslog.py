@@ -1,7 +1,9 @@
 """An access log without secrets or personal data: no client address, secrets redacted.
 
-Facilitator links (/f/<code>/<token>), big-screen links (/screen/<code>/<key>), the host
-key (/host?key=...) and Engine.IO session ids travel in URLs; none of them reaches the log.
+Facilitator links (/f/<code>/<token>), big-screen links (/screen/<code>/<key>), follow-up
+links (/follow-up/<code>/<token>), outcome pages (/o/<key>), consolidated plans' pages
+(/c/<key>), a table screen and its QR codes (/t/<code>/<key>, /qr/<code>/tables/<key>.svg),
+the host key (/host?key=...) and Engine.IO session ids travel in URLs; none of them reaches the log.
 """
 
 import re
@@ -14,6 +16,11 @@ _SAFE_PARAMS = {"lang", "EIO", "transport", "t", "edit"}
 _SECRET_SEGMENTS = (
     (re.compile(r"^(/f/[^/?]+/)(?!pin$)[^/?]+"), r"\1" + REDACTED),
     (re.compile(r"^(/screen/[^/?]+/)[^/?]+"), r"\1" + REDACTED),
+    (re.compile(r"^(/follow-up/[^/?]+/)[^/?]+"), r"\1" + REDACTED),
+    (re.compile(r"^(/o/)[^/?]+"), r"\1" + REDACTED),
+    (re.compile(r"^(/c/)[^/?]+"), r"\1" + REDACTED),
+    (re.compile(r"^(/qr/[^/?]+/tables/)[^/?]+"), r"\1" + REDACTED),
+    (re.compile(r"^(/t/[^/?]+/)[^/?]+"), r"\1" + REDACTED),
 )
 
 

@@ -3,15 +3,24 @@
 Shared by the HTTP routes (web/) and the socket handlers (realtime/): both import it from here."""
 
 import hmac
-import secrets
 from contextlib import suppress
 
 from flask import current_app, request, session
+from flask_wtf.csrf import generate_csrf, validate_csrf
 from sqlalchemy.orm import Session
+from wtforms import ValidationError
 
 from .models import Participant, Workshop
 from .ratelimit import address_key, parse_limit
-from .services.access import OWNER, Grant, check_pin, require_owner, session_grant, token_grant
+from .services.access import (
+    OWNER,
+    Grant,
+    check_pin,
+    require_owner,
+    require_whole_workshop,
+    session_grant,
+    token_grant,
+)
 from .services.errors import DomainError, Forbidden
 from .services.participants import participant_by_token
 
@@ -44,19 +53,32 @@ def is_host() -> bool:
     return bool(session.get("host"))
 
 
-def console_grant(db: Session, workshop: Workshop) -> Grant | None:
-    """The grant the browser's console session holds on this workshop, if it still holds."""
+def console_grant(db: Session, workshop: Workshop, *, table: bool = False) -> Grant | None:
+    """The grant the browser's console session holds on this workshop, if it still holds.
+
+    A table link's grant (one working group's) only when the caller asks for it (`table`)."""
     if is_host():
         return Grant(workshop.id, OWNER)
     for value in session.get("facilitates", []):
         grant = session_grant(db, workshop, value)
         if grant is not None:
-            return grant
+            return grant if table or not grant.is_table else None
     return None
 
 
+def revoked_console(db: Session, workshop: Workshop) -> bool:
+    """Whether the browser's session last entered this workshop with a link revoked since."""
+    return any(
+        isinstance(value, list)
+        and len(value) == 2
+        and value[0] == workshop.id
+        and session_grant(db, workshop, value) is None
+        for value in session.get("facilitates", [])
+    )
+
+
 def facilitates(db: Session, workshop: Workshop) -> bool:
-    """True when the browser's session holds this workshop's console."""
+    """True when the browser's session holds this workshop's whole console (not a table's)."""
     return console_grant(db, workshop) is not None
 
 
@@ -96,42 +118,62 @@ def record_pin_failure(error: PinRefused) -> None:
             current_app.extensions["atelier.limiter"].hit(key, rate_limit("RATE_PIN"), workshop_id)
 
 
-def require_facilitator(db: Session, workshop: Workshop, *, owner: bool = False) -> Grant:
+def require_facilitator(
+    db: Session, workshop: Workshop, *, owner: bool = False, table: bool = False
+) -> Grant:
     """Bearer token (plus the PIN header when the workshop has a PIN), or the console's
-    session plus its CSRF header for changes. `owner`: co-hosts are refused."""
+    session plus its CSRF header for changes. `owner`: co-hosts are refused. `table`: a
+    table link (one working group's) may ask; else it is refused (`table_link_scope`)."""
     token = bearer_token()
     if token is not None:
         grant = token_grant(db, workshop, token)
         check_pin_attempt(db, workshop, grant, request.headers.get(PIN_HEADER))
     else:
-        grant = console_grant(db, workshop)
+        grant = console_grant(db, workshop, table=True)
         if grant is None:
             if not session.get("facilitates") and not is_host():
                 raise NotAuthenticated("facilitator_only")
             raise Forbidden("facilitator_only")
         if request.method not in ("GET", "HEAD"):
             check_csrf(request.headers.get("X-CSRF-Token"))
+    if not table:
+        require_whole_workshop(grant)
     if owner:
         require_owner(grant)
     return grant
 
 
 def csrf_token() -> str:
-    if "csrf" not in session:
-        session.permanent = True
-        session["csrf"] = secrets.token_urlsafe(24)
-    return session["csrf"]
+    """The session's CSRF token, signed by Flask-WTF (forms carry it, the console sends it)."""
+    session.permanent = True
+    return generate_csrf()
 
 
 def check_csrf(sent: str | None) -> None:
-    expected = session.get("csrf")
-    if not expected or not isinstance(sent, str) or not hmac.compare_digest(expected, sent):
-        raise Forbidden("csrf_failed")
+    """Flask-WTF's check, refused with our key: 403 `csrf_failed`."""
+    try:
+        validate_csrf(sent)
+    except ValidationError as refused:
+        raise Forbidden("csrf_failed") from refused
 
 
 def check_host_key(key: str | None) -> bool:
     expected = current_app.config["HOST_KEY"]
     return isinstance(key, str) and bool(key) and hmac.compare_digest(expected, key)
+
+
+def require_host() -> None:
+    """The host: `Authorization: Bearer <host key>`, or the host's browser session (opened
+    with /host?key=...) plus its CSRF header for changes. A workshop's token is not the host."""
+    token = bearer_token()
+    if token is not None:
+        if not check_host_key(token):
+            raise Forbidden("host_only")
+        return
+    if not is_host():
+        raise NotAuthenticated("host_only")
+    if request.method not in ("GET", "HEAD"):
+        check_csrf(request.headers.get("X-CSRF-Token"))
 
 
 def current_participant(db: Session, workshop: Workshop) -> Participant | None:

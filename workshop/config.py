@@ -50,6 +50,8 @@ def load_config(instance_path: Path) -> dict:
         #: SQLite only: FULL (an acknowledged vote survives a power cut) or NORMAL (faster
         #: commits, the last ones may be lost on a power cut; never on a crash of the process)
         "SQLITE_SYNCHRONOUS": os.environ.get("ATELIER_SQLITE_SYNCHRONOUS", "FULL"),
+        #: SQLite only, for diagnosis and tests: log every yield inside a transaction (db.py)
+        "WATCH_YIELDS": os.environ.get("ATELIER_WATCH_YIELDS") == "1",
         "MAX_CONTENT_LENGTH": _int("ATELIER_MAX_REQUEST_BYTES", 1024 * 1024),
         "MAX_PARTICIPANTS": _int("ATELIER_MAX_PARTICIPANTS", 2000),
         #: origins allowed to open a Socket.IO connection besides the page's own (comma list)
@@ -62,6 +64,12 @@ def load_config(instance_path: Path) -> dict:
         "RATE_PROPOSE_PARTICIPANT": os.environ.get("ATELIER_RATE_PROPOSE_PARTICIPANT", "10/60"),
         "RATE_PROPOSE_ADDRESS": os.environ.get("ATELIER_RATE_PROPOSE_ADDRESS", "120/60"),
         "RATE_PIN": os.environ.get("ATELIER_RATE_PIN", "5/900"),
+        #: wrong recovery codes: per address, and for the whole workshop (a room behind one
+        #: NAT shares an address; the workshop's limit stops guessing from many addresses)
+        "RATE_RECOVER_ADDRESS": os.environ.get("ATELIER_RATE_RECOVER_ADDRESS", "5/900"),
+        "RATE_RECOVER_WORKSHOP": os.environ.get("ATELIER_RATE_RECOVER_WORKSHOP", "50/900"),
+        #: changes sent through follow-up links: per link, and per address
+        "RATE_FOLLOW_UP": os.environ.get("ATELIER_RATE_FOLLOW_UP", "30/300"),
         #: socket events per second per participant (or screen/console socket), after a
         #: burst of SOCKET_EVENT_BURST; 0 turns it off. Kept in each process.
         "SOCKET_EVENT_RATE": _float("ATELIER_SOCKET_EVENT_RATE", 10),
@@ -74,6 +82,10 @@ def load_config(instance_path: Path) -> dict:
         "BABEL_DEFAULT_LOCALE": "fr",
         "LANGUAGES": list(LANGUAGES),
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "workshop" / "translations"),
+        #: Flask-WTF's CSRF tokens (auth.csrf_token): they last as long as the session (a
+        #: console stays open all day), kept under the session's "csrf" key
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_FIELD_NAME": "csrf",
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,

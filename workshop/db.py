@@ -1,6 +1,10 @@
 """Engine and session factory kept on the app; the handler owns the transaction."""
 
 import logging
+import sqlite3
+import sys
+import time
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -28,6 +32,12 @@ BASELINE = "0001"
 _UPGRADE_LOCK = 0x41_54_45_4C  # "ATEL"
 
 
+#: SQLite: how long a transaction waits for the write lock before "database is locked"...
+SQLITE_LOCK_WAIT = 30.0
+#: ...in the driver's own busy wait, which blocks the whole process (every greenlet), at most
+#: this long at a time; between tries the wait is `time.sleep`, which gevent makes cooperative
+SQLITE_BUSY_MS = 20
+
 #: SQLite in WAL mode: FULL syncs the log at every commit, so an acknowledged vote survives
 #: a power cut; NORMAL may lose the last commits then (docs/security.md: what it costs)
 SQLITE_SYNCHRONOUS = ("FULL", "NORMAL")
@@ -36,7 +46,9 @@ SQLITE_SYNCHRONOUS = ("FULL", "NORMAL")
 def make_engine(url: str, *, synchronous: str = "FULL") -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys, `synchronous` and BEGIN IMMEDIATE."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_MS / 1000}
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):
@@ -46,16 +58,70 @@ def make_engine(url: str, *, synchronous: str = "FULL") -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute(f"PRAGMA synchronous={synchronous}")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
             cur.close()
 
         @event.listens_for(engine, "begin")
         def _begin_immediate(conn):
             # Budgets are read-then-write rules: take the write lock before reading.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            begin_immediate(conn.connection.dbapi_connection)
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def begin_immediate(dbapi_conn, wait: float = SQLITE_LOCK_WAIT) -> None:
+    """BEGIN IMMEDIATE, waiting for the write lock in short tries with cooperative sleeps.
+
+    SQLite's busy handler sleeps inside the driver: under gevent that freezes the whole
+    process, so the greenlet holding the lock (if it yielded, or runs in this process) could
+    not finish, and every request waited the full timeout. Between short tries, `time.sleep`
+    lets the other greenlets (the holder among them) run.
+    """
+    deadline = time.monotonic() + wait
+    pause = 0.001
+    while True:
+        try:
+            dbapi_conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
+
+
+def watch_yields(engine: Engine, out=None) -> None:
+    """Write a stack to `out` (stderr) whenever a greenlet switches away inside a transaction.
+
+    Under gevent, a yield (emit, sleep, network) while holding SQLite's write lock stalls
+    every other writer: `ATELIER_WATCH_YIELDS=1` turns this on (the browser tests do, and
+    fail on what it writes). Costly: for diagnosis and tests only.
+    """
+    import greenlet
+
+    holding: set = set()
+    out = out or sys.stderr
+
+    @event.listens_for(engine, "begin")
+    def _began(_conn):
+        holding.add(greenlet.getcurrent())
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _ended(_conn):
+        holding.discard(greenlet.getcurrent())
+
+    def trace(kind, args):
+        if kind in ("switch", "throw") and args[0] in holding and args[0].gr_frame is not None:
+            stack = "".join(traceback.format_stack(args[0].gr_frame, limit=30))
+            out.write(f"{YIELD_MARK}\n{stack}\n")
+
+    greenlet.settrace(trace)
+
+
+#: what watch_yields writes before each stack
+YIELD_MARK = "yield inside a transaction:"
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -121,6 +187,8 @@ def init_db(app: Flask) -> None:
     if synchronous not in SQLITE_SYNCHRONOUS:
         raise ValueError(f"ATELIER_SQLITE_SYNCHRONOUS must be one of {SQLITE_SYNCHRONOUS}")
     engine = make_engine(app.config["DATABASE_URL"], synchronous=synchronous)
+    if app.config.get("WATCH_YIELDS") and engine.dialect.name == "sqlite":
+        watch_yields(engine)
     upgrade_database(engine)
     app.extensions["atelier.engine"] = engine
     app.extensions["atelier.sessions"] = sessionmaker(engine, expire_on_commit=False)

@@ -47,6 +47,30 @@ FIELDS = {
     "session_date": _l("session date"),
     "venue": _l("venue"),
     "time_zone": _l("time zone"),
+    "translations": _l("translations"),
+    "conventions": _l("CSV conventions"),
+    "acronym": _l("acronym"),
+    "aliases": _l("other spellings"),
+    "organisations": _l("organisations"),
+    "from": _l("workshop to copy from"),
+    "source": _l("workshop to copy from"),
+    "recovery_code": _l("recovery code"),
+    "kept_id": _l("participant to keep"),
+    "merged_id": _l("participant to merge"),
+    "deadline": _l("deadline"),
+    "contact": _l("contact person"),
+    "resources": _l("budget or resources"),
+    "reason": _l("reason"),
+    "kind": _l("kind of change"),
+    "ids": _l("changes"),
+    "status": _l("status"),
+    "follow_up_links": _l("follow-up links"),
+    "names": _l("working groups' names"),
+    "working_groups": _l("working groups"),
+    "working_group_id": _l("working group"),
+    "working_group_choice": _l("participants choose their working group"),
+    "only_unassigned": _l("only who has no working group"),
+    "links": _l("table links"),
 }
 
 PHASES = {
@@ -56,12 +80,33 @@ PHASES = {
     "closed": _l("Closed"),
 }
 
+#: a working group's own phase at its table (models.GroupPhase)
+GROUP_PHASES = {
+    "proposing": _l("Proposals"),
+    "prevote": _l("Pre-vote"),
+    "done": _l("Done"),
+}
+
 ROLES = {
     "lead": _l("Lead"),
     "co_lead": _l("Co-lead"),
     "partner": _l("Partner"),
     "support": _l("Supporting"),
 }
+
+#: what a comparison of two plan versions says of a change, and of what changed
+CHANGE_LABELS = {"added": _l("added"), "removed": _l("removed"), "changed": _l("changed")}
+CHANGE_SUBJECTS = {"activities": _l("activity"), "commitments": _l("commitment")}
+
+#: a commitment's status as people read it
+COMMITMENT_STATUSES = {"confirmed": _l("confirmed"), "proposed": _l("to confirm")}
+
+
+def value_words(field: str, value: str) -> str:
+    """A recorded value as people read it: a role or a status in words, anything else as is."""
+    words = {"role": ROLES, "status": COMMITMENT_STATUSES}.get(field, {})
+    return str(words.get(value, value))
+
 
 GAPS = {
     "no_lead": _l("No lead"),
@@ -148,6 +193,12 @@ ERRORS = {
     "track_invalid": _l("Choose one of the workshop's tracks."),
     "not_proposing": _l("Proposals are not open at the moment."),
     "activity_not_found": _l("This activity does not exist."),
+    "group_not_found": _l("This stakeholder group does not exist."),
+    "track_not_found": _l("This track does not exist."),
+    "wording_language": _l(
+        "Write each wording after its language, e.g. “Gouvernement | ar: الحكومة | en: "
+        "Government” (languages: fr, ar, en): %(line)s"
+    ),
     "activity_hidden": _l("This activity was withdrawn by the facilitator."),
     "activity_merged": _l("This activity was merged into another one."),
     "merge_sources_required": _l("Choose at least one activity to merge."),
@@ -166,7 +217,17 @@ ERRORS = {
     "results_hidden": _l("Results will be shown when voting closes."),
     "import_refused": _l("Nothing was imported: %(count)s rows need fixing."),
     "import_no_title_column": _l("The file needs a column named title."),
-    "import_encoding": _l("The file could not be read; save it as CSV UTF-8."),
+    "import_no_name_column": _l(
+        "The file needs a column named acronym, name_fr, name_ar or name_en."
+    ),
+    "alias_taken": _l("“%(alias)s” already names %(organisation)s in the directory."),
+    "alias_repeated": _l("A spelling of this row is already on line %(line)s of the file."),
+    "alias_split": _l("This row spells several organisations of the directory: %(organisations)s."),
+    "organisation_not_found": _l("This organisation is not in the directory."),
+    "organisation_in_use": _l(
+        "%(count)s commitments name this organisation: change or remove them first."
+    ),
+    "import_encoding": _l("The file could not be read; save it as XLSX or as CSV UTF-8."),
     "bad_request": _l("The request could not be understood."),
     "csrf_failed": _l("This form has expired. Reload the page and try again."),
     "payload_too_large": _l("What you sent is too large."),
@@ -179,6 +240,32 @@ ERRORS = {
     "pin_format": _l("A PIN is 4 to 12 digits."),
     "owner_only": _l("Only the workshop's owner can do this, not a co-host."),
     "cohost_not_found": _l("This co-host link does not exist (any more)."),
+    "table_link_scope": _l(
+        "This table link runs its own working group only: ask the main facilitator."
+    ),
+    "working_group_not_found": _l("This working group does not exist (any more)."),
+    "working_group_exists": _l("There is already a working group named %(name)s."),
+    "working_groups_no_tracks": _l("The workshop has no track to make working groups from."),
+    "working_groups_none": _l("Define the working groups first."),
+    "working_groups_closed": _l(
+        "Working groups run their sessions during preparation and proposals only."
+    ),
+    "working_group_choice_closed": _l(
+        "The facilitator places participants in working groups: ask them to move you."
+    ),
+    "working_group_not_proposing": _l("Your working group is no longer taking proposals."),
+    "not_prevoting": _l("Your working group is not pre-voting now."),
+    "not_your_group": _l("This activity is another working group's: pre-vote at your own table."),
+    "not_on_ballot": _l(
+        "The plenary votes on what the working groups brought: this activity is not on the ballot."
+    ),
+    "ballot_locked": _l("The plenary is voting or has voted: the roll-up can no longer change."),
+    "rollup_none": _l("Roll up to the plenary first: there is no ballot to show yet."),
+    "activity_no_working_group": _l("This activity belongs to no working group."),
+    "merge_target_off_ballot": _l(
+        "Merge into the activity that is on the ballot: the plenary votes on the ballot only."
+    ),
+    "assign_method_invalid": _l("Assign by stakeholder group, by organisation, or balanced."),
     "timer_action_invalid": _l("The timer action must be start, pause, add or reset."),
     "timer_not_started": _l("Start the timer first."),
     "comments_closed": _l("Comments open with the proposals."),
@@ -195,20 +282,80 @@ ERRORS = {
     "ranking_invalid": _l("Unknown ranking."),
     "consolidation_not_found": _l("This consolidation does not exist."),
     "source_not_found": _l("This workshop is not part of the consolidation."),
+    "version_not_found": _l("This version of the plan does not exist."),
+    "host_only": _l("Only the host of this instance can do this."),
+    "consolidation_not_public": _l("This consolidated plan is not public (or not any more)."),
+    "consolidation_empty": _l("The consolidation has no activity yet: add a workshop first."),
+    "outcome_not_found": _l("This page does not exist, or it is not published."),
+    "plan_not_frozen": _l(
+        "The plan of the room is recorded when the workshop is closed: close it first."
+    ),
     "source_exists": _l("This workshop is already part of the consolidation."),
     "import_not_an_export": _l(
         "This file is not an Atelier export: upload the ZIP of all exports, or its "
         "atelier-export.json."
     ),
     "link_invalid": _l("These two activities cannot be linked."),
+    "participant_not_found": _l("This participant does not exist."),
+    "participant_not_active": _l("This participant was already merged into another or removed."),
+    "participant_merge_itself": _l("Choose two different participants to merge."),
+    "participants_closed": _l(
+        "Voting is closed: reopen voting to merge, remove or bring back participants."
+    ),
+    "participant_change_not_found": _l("This change does not exist."),
+    "participant_change_already_undone": _l("This change was already undone."),
+    "participant_undo_order": _l(
+        "The participant kept by this merge was merged or removed since: undo that first."
+    ),
+    "participant_removed": _l("The facilitator removed this participant from the workshop."),
+    "recovery_code_format": _l("A recovery code is 8 letters and digits, e.g. K7QM-4XTB."),
+    "recovery_code_invalid": _l(
+        "This recovery code opens nobody in this workshop. Check it on your other phone."
+    ),
+    "follow_up_organisation_unknown": _l("This organisation has no commitment in the workshop."),
+    "follow_up_deadline_past": _l("The deadline must be in the future."),
+    "follow_up_deadline_far": _l("The deadline can be at most %(days)s days ahead."),
+    "follow_up_link_not_found": _l("This follow-up link does not exist."),
+    "follow_up_link_invalid": _l(
+        "This follow-up link is not valid. Ask the facilitator for yours."
+    ),
+    "follow_up_link_revoked": _l(
+        "This follow-up link was revoked by the facilitator. Ask them for a new one."
+    ),
+    "follow_up_closed": _l("The deadline has passed: this link can no longer send changes."),
+    "follow_up_no_change": _l("Nothing was changed: edit a field before sending."),
+    "follow_up_change_not_found": _l("This follow-up change does not exist."),
+    "follow_up_change_decided": _l("This change was already accepted, rejected or replaced."),
+    "follow_up_stale": _l(
+        "The commitment was changed since this change was sent (another change was accepted, "
+        "or the facilitator edited it): reject it, or ask for it again."
+    ),
+    "follow_up_activity_gone": _l(
+        "The activity was removed or hidden since this change was sent: it cannot be applied."
+    ),
+    "follow_up_commitment_gone": _l(
+        "The commitment no longer exists (removed since this change was sent)."
+    ),
 }
+
+
+#: each language named in itself: the switchers, and after a wording's field ("title (العربية)")
+LANGUAGE_NAMES = {"fr": "Français", "ar": "العربية", "en": "English"}
+
+
+def field_name(field: str) -> str:
+    """A field's name in the reader's language; a wording's with its language: title_ar."""
+    base, _, language = field.rpartition("_")
+    if field not in FIELDS and base in FIELDS and language in LANGUAGE_NAMES:
+        return f"{FIELDS[base]} ({LANGUAGE_NAMES[language]})"
+    return str(FIELDS.get(field, field))
 
 
 def error_message(key: str, params: dict | None = None) -> str:
     """Translate an error key with its parameters into the current locale."""
     params = dict(params or {})
     if "field" in params:
-        params["field"] = str(FIELDS.get(str(params["field"]), params["field"]))
+        params["field"] = field_name(str(params["field"]))
     for name in ("current", "target"):
         if name in params:
             params[name] = str(PHASES.get(str(params[name]), params[name]))

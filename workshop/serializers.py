@@ -6,9 +6,13 @@ Below the builders (export) and the formatted workbooks (workbook), which both u
 import io
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
+
+from .services.timer import iso_utc
 
 #: a spreadsheet runs a cell starting with one of these as a formula (or DDE)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -36,29 +40,64 @@ def neutralise(value: object) -> object:
     A `'` goes before every `= + - @` (full-width too), tab or line break that starts the
     cell, and before every `= + - @` or tab that starts a segment after a `,`, a `;` or a line
     break: a CSV split on `;` or `,`, even inside quotes, yields no cell that is a formula.
+    A moment (a naive UTC datetime) becomes its ISO 8601 text.
     """
     if isinstance(value, str):
         return _FORMULA_AT.sub(lambda m: m.group() + "'", value)
+    if isinstance(value, datetime):
+        return iso_utc(value, "seconds")
     return value
 
 
-def _csv_cell(value: object) -> str:
+@dataclass(frozen=True)
+class CsvConventions:
+    """How a locale's Excel reads a CSV it opens with a double click: its list separator,
+    its decimal mark and the dates it recognises."""
+
+    delimiter: str
+    decimal: str
+    date_format: str
+    datetime_format: str
+
+
+#: French and Arabic (Morocco) regional settings: `;` between cells, decimal comma,
+#: day/month/year; English: `,`, decimal point, and ISO dates, which every Excel reads
+CONVENTIONS = {
+    "fr": CsvConventions(";", ",", "%d/%m/%Y", "%d/%m/%Y %H:%M:%S"),
+    "ar": CsvConventions(";", ",", "%d/%m/%Y", "%d/%m/%Y %H:%M:%S"),
+    "en": CsvConventions(",", ".", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"),
+}
+
+
+def _csv_cell(value: object, conventions: CsvConventions) -> str:
+    if isinstance(value, datetime):
+        return value.strftime(conventions.datetime_format)
+    if isinstance(value, date):
+        return value.strftime(conventions.date_format)
+    if isinstance(value, float):  # a number, never quoted: Excel then reads it as one
+        return repr(value).replace(".", conventions.decimal)
     text = "" if value is None else str(neutralise(value))
     return '"' + text.replace('"', '""') + '"' if _QUOTE_IF.search(text) else text
 
 
-def to_csv(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
-    """UTF-8 with BOM and CRLF, `,`-separated, so Excel opens French and Arabic text as written.
+def to_csv(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    conventions: CsvConventions = CONVENTIONS["en"],
+) -> bytes:
+    """UTF-8 with BOM and CRLF, so Excel opens French and Arabic text as written; cells split,
+    numbers and dates written as `conventions` says (CONVENTIONS: a locale's Excel).
 
-    Every cell holding `,`, `;`, a quote or a line break is quoted: a spreadsheet that splits
-    on `;` (French Excel) keeps it whole.
+    Every text cell holding `,`, `;`, a quote or a line break is quoted, whatever the
+    separator: a spreadsheet that splits on the other one keeps it whole.
     """
-    lines = [_csv_line([str(h) for h in headers])] + [_csv_line(row) for row in rows]
+    lines = [_csv_line([str(h) for h in headers], conventions)]
+    lines += [_csv_line(row, conventions) for row in rows]
     return ("\ufeff" + "".join(line + "\r\n" for line in lines)).encode("utf-8")
 
 
-def _csv_line(row: Sequence[object]) -> str:
-    line = ",".join(_csv_cell(v) for v in row)
+def _csv_line(row: Sequence[object], conventions: CsvConventions) -> str:
+    line = conventions.delimiter.join(_csv_cell(v, conventions) for v in row)
     return '""' if line == "" and len(row) == 1 else line  # one empty cell, not an empty line
 
 

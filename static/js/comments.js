@@ -56,7 +56,7 @@
 
     function open(activity) {
       openId = activity.id;
-      heading.textContent = activity.title;
+      heading.textContent = A.word("activities", activity, "title");
       counter.textContent = "";
       renderMine();
       sheet.hidden = false;

@@ -57,22 +57,53 @@
       score range, text lengths, commitment roles. Never copied here. */
   A.limits = A.config.limits || {};
 
-  function named(list, key, id, field, fallback) {
+  /** The language this page reads in: its wordings of names and titles are shown. */
+  A.lang = document.documentElement.lang;
+  /** The wordings in A.lang, from the server's "wordings" event (phones and big screens):
+      {groups: {id: {name}}, tracks: {id: {name}}, activities: {id: {title, description}}}. */
+  A.wordings = { groups: {}, tracks: {}, activities: {} };
+  var KEYS = { groups: "group_id", tracks: "id", activities: "id" };
+
+  function keep(data) {
+    Object.keys(KEYS).forEach(function (kind) {
+      var map = {};
+      (data[kind] || []).forEach(function (record) { map[record[KEYS[kind]]] = record; });
+      A.wordings[kind] = map;
+    });
+  }
+
+  /** What this page shows of a group's or track's name, an activity's title or description
+      (`kind`: "groups", "tracks" or "activities"): the wording in its language if there is
+      one (the console's snapshot carries them as title_ar...), else the original. */
+  A.word = function (kind, record, field) {
+    if (!record) return "";
+    var own = record[field + "_" + A.lang];
+    if (own) return own;
+    var worded = A.wordings[kind][record[KEYS[kind]]];
+    return (worded && worded[field]) || record[field] || "";
+  };
+  /** Whether the page shows `record`'s `field` in another wording than its original. */
+  A.isWorded = function (kind, record, field) {
+    return !!record && !!record[field] && A.word(kind, record, field) !== record[field];
+  };
+
+  function named(state, kind, id, field, fallback) {
+    var list = state && state[kind];
     for (var i = 0; list && i < list.length; i += 1) {
-      if (list[i][key] === id) return list[i][field];
+      if (list[i][KEYS[kind]] === id) return A.word(kind, list[i], field);
     }
     return fallback === undefined ? "" : fallback;
   }
-  /** A stakeholder group's name, a track's name, an activity's title in a snapshot; `fallback`
-      ("" unless given) when the snapshot has none. */
+  /** A stakeholder group's name, a track's name, an activity's title in a snapshot, in this
+      page's language where it has a wording; `fallback` ("" unless given) when it has none. */
   A.groupName = function (state, groupId, fallback) {
-    return named(state && state.groups, "group_id", groupId, "name", fallback);
+    return named(state, "groups", groupId, "name", fallback);
   };
   A.trackName = function (state, trackId, fallback) {
-    return named(state && state.tracks, "id", trackId, "name", fallback);
+    return named(state, "tracks", trackId, "name", fallback);
   };
   A.titleOf = function (state, activityId, fallback) {
-    return named(state && state.activities, "id", activityId, "title", fallback);
+    return named(state, "activities", activityId, "title", fallback);
   };
 
   /** Show the connection state in #conn (a dot and a word; the page's banner explains more)
@@ -114,8 +145,9 @@
     });
     socket.on("connect_error", function () {
       showConnection(navigator.onLine === false ? "offline" : "reconnecting");
-      // refused by the server (not a network error): a console whose access was revoked
-      if (!socket.active && auth.role === "console") window.location.reload();
+      // refused by the server (not a network error): a console whose access was revoked (a
+      // table link's console connects with its table's key: the page says it is a console)
+      if (!socket.active && (auth.role === "console" || A.config.role === "console")) window.location.reload();
     });
     socket.on("access_revoked", function () {
       socket.disconnect().connect(); // the server lets back in only the access that holds
@@ -141,6 +173,10 @@
       });
     });
     if (handlers.my_state) socket.on("my_state", handlers.my_state);
+    socket.on("wordings", function (data) { // this page's language, sent when they change
+      keep(data);
+      if (handlers.wordings) handlers.wordings(data);
+    });
     return socket;
   };
 

@@ -28,11 +28,11 @@
     node.textContent = "";
     var labels = [];
     (result.support || []).forEach(function (s, index) {
-      var group = state.groups[index] || { name: "" };
+      var name = A.groupName(state, s.group_id);
       var voters = groupVoters(results, s.group_id);
       var label = s.share === null
-        ? fmt(C.no_voters, { group: group.name })
-        : fmt(C.share_of, { group: group.name, share: Math.round(100 * s.share), supporters: s.supporters, voters: voters });
+        ? fmt(C.no_voters, { group: name })
+        : fmt(C.share_of, { group: name, share: Math.round(100 * s.share), supporters: s.supporters, voters: voters });
       labels.push(label);
       var fill = el("span", { className: "share-fill" });
       fill.style.blockSize = (s.share === null ? 0 : Math.round(100 * s.share)) + "%";
@@ -46,7 +46,7 @@
   /** The flags of a result as words: templates from the server (C.flags), group names filled in. */
   function flagWords(state, result) {
     var names = {};
-    ((state && state.groups) || []).forEach(function (g) { names[g.group_id] = g.name; });
+    ((state && state.groups) || []).forEach(function (g) { names[g.group_id] = A.word("groups", g, "name"); });
     var groups = result.flag_groups || {};
     return (result.flags || []).map(function (flag) {
       // messages.name_list's rule, sent by the server: each name isolated, the language's separator
@@ -80,7 +80,7 @@
       section.appendChild(panel);
     }
     var titles = {};
-    state.activities.forEach(function (a) { titles[a.id] = a.title; });
+    state.activities.forEach(function (a) { titles[a.id] = A.word("activities", a, "title"); });
     var ranked = results.activities.filter(function (r) { return titles[r.activity_id] !== undefined; })
       .slice().sort(function (a, b) { return a.equal_rank - b.equal_rank || a.rank - b.rank; }).slice(0, 6);
     var list = panel.querySelector("ol");

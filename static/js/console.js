@@ -104,13 +104,13 @@
     var groups = A.byId("groups");
     groups.textContent = "";
     state.groups.forEach(function (g) {
-      groups.appendChild(el("li", {}, [el("span", { dir: "auto", text: g.name }), el("strong", { text: String(g.participants) })]));
+      groups.appendChild(el("li", {}, [el("span", { dir: "auto", text: A.word("groups", g, "name") }), el("strong", { text: String(g.participants) })]));
     });
     var select = A.byId("a-track");
     if (select.options.length !== state.tracks.length + 1) {
       select.textContent = "";
       select.appendChild(el("option", { value: "", text: t.no_track }));
-      state.tracks.forEach(function (track) { select.appendChild(el("option", { value: String(track.id), text: track.name })); });
+      state.tracks.forEach(function (track) { select.appendChild(el("option", { value: String(track.id), text: A.word("tracks", track, "name") })); });
     }
     if (editing !== null) return;
     var body = A.byId("activities");

@@ -15,10 +15,23 @@
   var status = {}; // activity id -> {kind: "sending" | "ok" | "error", text}
   var seq = 0;
   var notice = A.byId("notice");
+  var originalOpen = {}; // activity id -> true while its "Original" is unfolded
+
+  /** Whether the phone's working group pre-votes now (its table's vote, during group work):
+      the vote buttons then cast pre-votes, with the workshop's rule, on the group's activities. */
+  function prevoting() {
+    var group = state && state.working_group;
+    return !!group && group.phase === "prevote" && (state.phase === "setup" || state.phase === "proposing");
+  }
+
+  function myVotes() {
+    return prevoting() ? me.prevotes || [] : me.votes;
+  }
 
   function confirmedVote(activityId) {
-    for (var i = 0; i < me.votes.length; i += 1) {
-      if (me.votes[i].activity_id === activityId) return me.votes[i].value;
+    var votes = myVotes();
+    for (var i = 0; i < votes.length; i += 1) {
+      if (votes[i].activity_id === activityId) return votes[i].value;
     }
     return 0;
   }
@@ -38,20 +51,21 @@
 
   /** Dots or supports left, counting the votes still on their way. */
   function leftNow() {
-    if (me.left === null) return null;
+    var left = prevoting() ? (me.prevote_left === undefined ? null : me.prevote_left) : me.left;
+    if (left === null) return null;
     var rule = state.voting;
     if (rule.mode === "dots") {
       var spent = 0;
       state.activities.forEach(function (a) { spent += shownVote(a.id); });
       var pendingAny = Object.keys(pending).length > 0;
-      return pendingAny ? Math.max(0, rule.budget - spent) : me.left;
+      return pendingAny ? Math.max(0, rule.budget - spent) : left;
     }
     if (rule.mode === "approval") {
       var delta = 0;
       Object.keys(pending).forEach(function (id) {
         delta += pending[id].value - confirmedVote(Number(id));
       });
-      return Math.max(0, me.left - delta);
+      return Math.max(0, left - delta);
     }
     return null;
   }
@@ -78,6 +92,10 @@
           me.votes = ack.votes;
           me.left = ack.left;
         }
+        if (ack.prevotes && !ack.replayed) { // a pre-vote's ack: the table's votes and what is left
+          me.prevotes = ack.prevotes;
+          me.prevote_left = ack.prevote_left !== undefined ? ack.prevote_left : ack.left;
+        }
         if (latest) {
           delete pending[activityId];
           status[activityId] = { kind: "ok", text: okText };
@@ -98,10 +116,18 @@
   }
 
   function vote(activityId, payload, value) {
+    if (prevoting()) {
+      send("cast_prevote", activityId, payload, value, value ? t.tables.prevote_saved : t.vote_withdrawn);
+      return;
+    }
     send("cast_vote", activityId, payload, value, value ? t.vote_saved : t.vote_withdrawn);
   }
 
   function withdraw(activityId) {
+    if (prevoting()) {
+      send("withdraw_prevote", activityId, {}, 0, t.vote_withdrawn);
+      return;
+    }
     send("withdraw_vote", activityId, {}, 0, t.vote_withdrawn);
   }
 
@@ -119,7 +145,7 @@
     var noneLeft = left !== null && left <= 0;
     var row = el("div", { className: "dots-row" });
     row.appendChild(button("minus-" + activity.id, {
-      className: "dot-btn", "aria-label": t.remove_dot + " · " + activity.title,
+      className: "dot-btn", "aria-label": t.remove_dot + " · " + A.word("activities", activity, "title"),
       disabled: !open || current === 0,
       onclick: function () { vote(activity.id, { points: current - 1 }, current - 1); },
     }, ["−"]));
@@ -129,7 +155,7 @@
     }
     row.appendChild(dots);
     row.appendChild(button("plus-" + activity.id, {
-      className: "dot-btn", "aria-label": t.add_dot + " · " + activity.title,
+      className: "dot-btn", "aria-label": t.add_dot + " · " + A.word("activities", activity, "title"),
       disabled: !open || atCap || noneLeft,
       "aria-describedby": open && noneLeft && !atCap ? "budget" : null,
       onclick: function () { vote(activity.id, { points: current + 1 }, current + 1); },
@@ -163,7 +189,7 @@
 
   function scoreControls(activity, current, open) {
     var box = el("div", { className: "vote vote-score" });
-    var group = el("div", { className: "scores", role: "group", "aria-label": t.score_label + " · " + activity.title });
+    var group = el("div", { className: "scores", role: "group", "aria-label": t.score_label + " · " + A.word("activities", activity, "title") });
     var scores = [];
     for (var n = A.limits.score_min; n <= A.limits.score_max; n += 1) scores.push(n);
     scores.forEach(function (score) {
@@ -185,7 +211,7 @@
   }
 
   function voteControls(activity) {
-    var open = state.phase === "voting";
+    var open = state.phase === "voting" || prevoting();
     var current = shownVote(activity.id);
     var left = leftNow();
     var mode = state.voting.mode;
@@ -221,16 +247,19 @@
     if (state.phase === "closed" && resultOf(activity.id)) {
       head.appendChild(el("span", { className: "rank-chip", text: String(resultOf(activity.id).rank) }));
     }
-    head.appendChild(el("h3", { dir: "auto", text: activity.title }));
+    head.appendChild(el("h3", { dir: "auto", text: A.word("activities", activity, "title") }));
     li.appendChild(head);
     var tags = el("p", { className: "tags" });
     if (mine) tags.appendChild(el("span", { className: "badge badge-mine", text: t.my_proposal }));
     if (activity.track_id) tags.appendChild(el("span", { className: "track", dir: "auto", text: A.trackName(state, activity.track_id) }));
     if (tags.childNodes.length) li.appendChild(tags);
-    if (activity.description) li.appendChild(el("p", { dir: "auto", className: "desc", text: activity.description }));
+    var description = A.word("activities", activity, "description");
+    if (description) li.appendChild(el("p", { dir: "auto", className: "desc", text: description }));
+    var original = originalOf(activity);
+    if (original) li.appendChild(original);
     var bar = tally(activity);
     if (bar) li.appendChild(bar);
-    if (state.phase === "voting" || state.phase === "closed") li.appendChild(voteControls(activity));
+    if (state.phase === "voting" || state.phase === "closed" || prevoting()) li.appendChild(voteControls(activity));
     var s = status[activity.id];
     if (s) li.appendChild(el("p", { className: "vote-status vote-status-" + s.kind, text: s.text }));
     A.run("phoneActivity", li, activity, state, me, results);
@@ -241,11 +270,26 @@
     return li;
   }
 
+  /** The original title and description, one tap away, when this phone shows a wording. */
+  function originalOf(activity) {
+    if (!A.isWorded("activities", activity, "title") && !A.isWorded("activities", activity, "description")) return null;
+    var box = el("details", { className: "original", open: !!originalOpen[activity.id] }, [
+      el("summary", { "data-focus": "original-" + activity.id, text: t.original }),
+      el("p", { className: "original-title", dir: "auto", text: activity.title }),
+      activity.description ? el("p", { className: "original-desc", dir: "auto", text: activity.description }) : null,
+    ]);
+    box.addEventListener("toggle", function () {
+      if (box.open) originalOpen[activity.id] = true;
+      else delete originalOpen[activity.id];
+    });
+    return box;
+  }
+
   function renderBudget() {
     var rule = state.voting;
     var box = A.byId("budget");
     box.textContent = "";
-    box.hidden = state.phase !== "voting";
+    box.hidden = state.phase !== "voting" && !prevoting();
     if (box.hidden) return;
     var left = leftNow();
     box.className = "budget" + (left === 0 ? " is-spent" : "");
@@ -285,14 +329,17 @@
     A.byId("phase").className = "phase phase-" + state.phase;
     document.body.setAttribute("data-phase", state.phase);
     A.byId("phase-hint").textContent = t.phase_hints[state.phase];
-    A.byId("propose").hidden = state.phase !== "proposing";
+    // a phone seated at a table proposes while its table does (its proposals go to it)
+    var table = state.working_group;
+    A.byId("propose").hidden = state.phase !== "proposing" || (!!table && table.phase !== "proposing");
+    document.body.setAttribute("data-prevote", prevoting() ? "1" : "0");
     A.byId("p-track-row").hidden = state.tracks.length === 0;
     var select = A.byId("p-track");
     if (select.options.length !== state.tracks.length + 1) {
       select.textContent = "";
       select.appendChild(el("option", { value: "", text: t.no_track }));
       state.tracks.forEach(function (track) {
-        select.appendChild(el("option", { value: String(track.id), text: track.name }));
+        select.appendChild(el("option", { value: String(track.id), text: A.word("tracks", track, "name") }));
       });
     }
     renderMe();
@@ -326,7 +373,11 @@
   /** During voting, an activity that comes back (restored) may carry a vote of mine the
       server trimmed: ask for a fresh my_state rather than guess. */
   function needsResync(previous, next) {
-    if (!previous || next.phase !== "voting") return false;
+    if (!previous) return false;
+    // moved to another table, or the table's phase changed: my_state (pre-votes) anew
+    var was = previous.working_group, now = next.working_group;
+    if ((was && was.id) !== (now && now.id) || (was && was.phase) !== (now && now.phase)) return true;
+    if (next.phase !== "voting") return false;
     var before = {};
     previous.activities.forEach(function (a) { before[a.id] = true; });
     var gone = Object.keys(before).length !== next.activities.filter(function (a) { return before[a.id]; }).length;
@@ -344,7 +395,13 @@
     },
     results: function (data) { results = data; render(); },
     my_state: function (data) { me = data; render(); },
+    wordings: function () {
+      A.byId("p-track").textContent = ""; // its options are drawn again, in the new words
+      render();
+    },
   });
+  // moved to another table by a server process other than this socket's: sync moves it
+  A.socket.on("working_group_changed", function () { A.socket.emit("sync", {}); });
   A.socket.on("disconnect", function () {
     // Votes on their way now wait for the connection: say so on their cards.
     Object.keys(pending).forEach(function (id) {

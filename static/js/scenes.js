@@ -26,7 +26,9 @@
 
   A.extend.consoleRender.push(function (state) {
     var chosen = state.screen_scene || "auto";
-    var shown = chosen === "auto" ? conf.auto_scenes[state.phase] : chosen;
+    // once the working groups rolled up, "automatic" shows the roll-up until the plenary votes
+    var auto = state.ballot && state.ballot.length ? conf.auto_ballot_scenes : conf.auto_scenes;
+    var shown = chosen === "auto" ? auto[state.phase] : chosen;
     var name = conf.scenes[shown] || shown;
     now.textContent = A.fmt(conf.on_screen, { scene: chosen === "auto" ? A.fmt(conf.auto_now, { scene: name }) : name });
     box.setAttribute("data-scene-shown", shown);

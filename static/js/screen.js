@@ -68,7 +68,7 @@
         item.fill.style.backgroundColor = A.groupColour(index);
         groupItems[group.group_id] = item;
       }
-      item.name.textContent = group.name;
+      item.name.textContent = A.word("groups", group, "name");
       countTo(item.n, group.participants, 0);
       item.fill.style.inlineSize = (100 * group.participants / most) + "%";
       list.appendChild(item.li);
@@ -98,7 +98,7 @@
         }
         proposalItems[activity.id] = item;
       }
-      item.title.textContent = activity.title;
+      item.title.textContent = A.word("activities", activity, "title");
       item.track.textContent = activity.track_id ? A.trackName(state, activity.track_id) : "";
       item.li.classList.toggle("by-participant", !!activity.proposed_by_participant);
       if (list.children[index] !== item.li) list.insertBefore(item.li, list.children[index] || null);
@@ -119,7 +119,7 @@
     legend.textContent = "";
     legend.hidden = !state.show_group_split;
     state.groups.forEach(function (group, index) {
-      legend.appendChild(el("li", {}, [swatch(index), el("span", { dir: "auto", text: group.name })]));
+      legend.appendChild(el("li", {}, [swatch(index), el("span", { dir: "auto", text: A.word("groups", group, "name") })]));
     });
   }
 
@@ -237,6 +237,8 @@
   };
 
   Pager.prototype.measure = function () {
+    var key = this.options.key ? this.options.key() : null;
+    if (key !== this.key) { this.key = key; this.index = 0; } // another list: its first page
     if (this.options.grow) this.grow();
     var nodes = this.items();
     var extraShown = this.extra && this.index >= this.starts.length;
@@ -250,7 +252,7 @@
     nodes.forEach(function (n, i) {
       var r = n.getBoundingClientRect();
       if (top === null) top = r.top;
-      else if (r.bottom - top > room + 0.5) {
+      else if (r.bottom - top > room + 0.5 || (this.options.breakBefore && this.options.breakBefore(n) && i > this.starts[this.starts.length - 1])) {
         var start = i;
         // a heading goes to the next page with what it heads
         var heads = this.options.heading;
@@ -268,13 +270,27 @@
   Pager.prototype.grow = function () {
     var box = this.box;
     var nodes = this.items();
+    var breaks = this.options.breakBefore;
     nodes.forEach(function (n) { n.hidden = false; });
     if (this.extra) this.extra.show(false);
-    var steps = nodes.length > 15 ? [] : this.options.grow; // a long list pages at the room's size
+    // the parts that get a page of their own (a list with breakBefore: each its page; else one)
+    var parts = [[]];
+    nodes.forEach(function (n, i) {
+      if (breaks && i && breaks(n)) parts.push([]);
+      parts[parts.length - 1].push(n);
+    });
+    var longest = Math.max.apply(null, parts.map(function (part) { return part.length; }));
+    var steps = longest > 15 ? [] : this.options.grow; // a long list pages at the room's size
+    function fits() { // each part, from where the list starts in its box (one part: as before)
+      var frame = box.getBoundingClientRect();
+      var offset = nodes.length ? nodes[0].getBoundingClientRect().top - frame.top : 0;
+      return parts.every(function (part) {
+        return !part.length || offset + part[part.length - 1].getBoundingClientRect().bottom - part[0].getBoundingClientRect().top <= frame.height + 0.5;
+      });
+    }
     for (var i = 0; i < steps.length; i += 1) {
       box.style.fontSize = steps[i] + "em";
-      var last = nodes[nodes.length - 1];
-      if (!last || last.getBoundingClientRect().bottom <= box.getBoundingClientRect().bottom + 0.5) return;
+      if (fits()) return;
     }
     box.style.fontSize = "";
   };
@@ -293,8 +309,10 @@
       var before = counted.slice(0, first).filter(Boolean).length;
       var upTo = counted.slice(0, last).filter(Boolean).length;
       var total = counted.filter(Boolean).length;
-      this.indicator.hidden = !paged;
-      this.indicator.textContent = paged ? A.fmt(t.page_of, { first: before + 1, last: upTo, total: total }) : "";
+      var text = paged ? A.fmt(t.page_of, { first: before + 1, last: upTo, total: total }) : "";
+      if (this.options.label) text = onExtra ? "" : this.options.label(nodes, first, last);
+      this.indicator.hidden = !text;
+      this.indicator.textContent = text;
       this.indicator.setAttribute("data-first", String(before + 1));
       this.indicator.setAttribute("data-last", String(upTo));
       this.indicator.setAttribute("data-total", String(total));
@@ -325,9 +343,36 @@
     }, { grow: [1.5, 1.35, 1.2, 1.1] }),
   };
 
-  /** The comments' and the workplan's lists are drawn by comments.js and workplan.js. */
+  /** The comments' and the workplan's lists are drawn by comments.js and workplan.js, the
+      roll-up's by rollup_screen.js: one group to a page (the rapporteur's), then the next; or,
+      while the facilitator shows one group (.is-focused), that group's activities only, paged
+      under its heading, which stays. */
   function featurePager(scene) {
     if (pagers[scene]) return pagers[scene];
+    if (scene === "rollup") {
+      var list = A.byId("rollup-list");
+      if (!list) return null;
+      var isHead = function (node) { return node.classList.contains("rollup-head"); };
+      var all = childrenOf("rollup-list");
+      pagers.rollup = new Pager(list, function () {
+        var nodes = all();
+        return list.classList.contains("is-focused") ? nodes.filter(function (n) { return !isHead(n); }) : nodes;
+      }, A.byId("rollup-pages"), null, {
+        heading: isHead,
+        breakBefore: isHead,
+        key: function () { return list.getAttribute("data-focus") || ""; },
+        label: function (nodes, first, last) {
+          var heads = nodes.filter(isHead);
+          if (!heads.length && (first > 0 || last < nodes.length)) { // one group's pages
+            return A.fmt(t.page_of, { first: first + 1, last: last, total: nodes.length });
+          }
+          var mine = heads.filter(function (h) { return nodes.indexOf(h) <= first; }).length || 1;
+          return heads.length > 1 ? A.fmt(t.wg.group_of, { index: mine, count: heads.length }) : "";
+        },
+        grow: [1.5, 1.3, 1.15], // each group's page: a few activities read from the back
+      });
+      return pagers.rollup;
+    }
     if (scene !== "comments" && scene !== "workplan") return null;
     var section = A.byId(scene === "comments" ? "screen-comments" : "workplan-section");
     if (!section) return null;
@@ -349,7 +394,9 @@
 
   function sceneOf() {
     var chosen = state.screen_scene || "auto";
-    return chosen === "auto" ? A.config.auto_scenes[state.phase] || "results" : chosen;
+    // once the working groups rolled up, "automatic" shows the roll-up until the plenary votes
+    var auto = state.ballot && state.ballot.length ? A.config.auto_ballot_scenes : A.config.auto_scenes;
+    return chosen === "auto" ? auto[state.phase] || "results" : chosen;
   }
 
   var scene = null;
@@ -408,6 +455,7 @@
       results = data;
       render();
     },
+    wordings: function () { if (state) render(); },
   });
 
   var resizing = null;

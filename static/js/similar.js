@@ -100,7 +100,9 @@
     notices.textContent = "";
     merges.forEach(function (m) {
       if (already.indexOf(m.merge_id) !== -1) return;
-      var text = fmt(S.merged_notice, { sources: m.source_titles.join("”, “"), target: m.target_title });
+      // the kept activity in this phone's words (the merged ones are gone from the snapshot)
+      var target = A.titleOf(state, m.target_id, m.target_title);
+      var text = fmt(S.merged_notice, { sources: m.source_titles.join("”, “"), target: target });
       var parts = [el("p", { dir: "auto", text: text })];
       if (m.returned > 0) parts.push(el("p", { className: "merge-returned", text: fmt(S.returned, { count: m.returned }) }));
       parts.push(el("button", { type: "button", className: "primary", text: S.understood, onclick: function () {

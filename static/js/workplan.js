@@ -29,6 +29,18 @@
     return null;
   }
 
+  /** "Brought by <groups>": the working groups whose roll-up put the activity on the
+      plenary's ballot (the workplan row's brought_by, from services/workplan.py). */
+  function broughtBy(state, row, t) {
+    var ids = (row && row.brought_by) || [];
+    var groups = state.working_groups || [];
+    var names = ids.map(function (id) {
+      var g = groups.filter(function (x) { return x.id === id; })[0];
+      return g ? (g.names && g.names[A.lang]) || g.name : "";
+    }).filter(Boolean);
+    return names.length ? el("small", { className: "brought-by", dir: "auto", text: A.fmt(t.brought_by, { groups: names.join(", ") }) }) : null;
+  }
+
   function commitmentsOf(state, activityId) {
     return (state.commitments || []).filter(function (c) { return c.activity_id === activityId; });
   }
@@ -101,7 +113,7 @@
       openId = activity.id;
       var current = mineOn(activity.id);
       title.textContent = A.fmt(t.commit_for, { organisation: me ? me.organisation : "" });
-      heading.textContent = activity.title;
+      heading.textContent = A.word("activities", activity, "title");
       Array.prototype.forEach.call(form.querySelectorAll("input[name=commit-role]"), function (input) {
         input.checked = current ? input.value === current.role : false;
       });
@@ -220,7 +232,7 @@
       });
     });
 
-    var count = el("input", { type: "number", id: "retain-count", min: "1", max: "200", value: "10", inputmode: "numeric", className: "narrow-input" });
+    var count = el("input", { type: "number", id: "retain-count", min: "1", max: String(A.limits.retain_max), value: "10", inputmode: "numeric", className: "narrow-input" });
     var ranking = el("select", { id: "retain-ranking" });
     var perTrack = el("input", { type: "checkbox", id: "retain-per-track" });
     var retainForm = el("form", { className: "retain-form" }, [
@@ -356,7 +368,7 @@
       var org = el("input", { maxlength: String(A.limits.organisation_max), dir: "auto", value: c.organisation, "aria-label": t.organisation });
       var group = el("select", { "aria-label": t.group });
       group.appendChild(el("option", { value: "", text: t.no_group }));
-      state.groups.forEach(function (g) { group.appendChild(el("option", { value: String(g.group_id), text: g.name })); });
+      state.groups.forEach(function (g) { group.appendChild(el("option", { value: String(g.group_id), text: A.word("groups", g, "name") })); });
       group.value = c.group_id ? String(c.group_id) : "";
       var roleSelect = el("select", { "aria-label": t.role });
       ROLES.forEach(function (key) { roleSelect.appendChild(el("option", { value: key, text: t.roles[key] })); });
@@ -387,6 +399,8 @@
       if (first) {
         var row = rowOf(state, c.activity_id);
         var cell = el("td", { rowspan: String(span), className: "col-activity" }, [el("span", { dir: "auto", text: A.titleOf(state, c.activity_id, "#" + c.activity_id) })]);
+        var from = broughtBy(state, row, t);
+        if (from) cell.appendChild(from);
         if (row) row.gaps.forEach(function (gap) { cell.appendChild(el("span", { className: "gap-badge gap-" + gap, text: t.gaps[gap] })); });
         if (proposed > 1) {
           cell.appendChild(el("button", { type: "button", className: "confirm-activity", text: A.fmt(t.confirm_all, { count: proposed }),
@@ -470,8 +484,8 @@
       options(ranking, state.workplan.rankings.map(function (name) { return [name, (t.rankings && t.rankings[name]) || name]; }), false);
       var visible = state.activities.filter(function (a) { return a.status === "visible"; });
       visible.sort(function (a, b) { return (isRetained(state, b.id) ? 1 : 0) - (isRetained(state, a.id) ? 1 : 0) || a.id - b.id; });
-      options(addActivity, visible.map(function (a) { return [a.id, (isRetained(state, a.id) ? "★ " : "") + a.title]; }), false);
-      options(addGroup, state.groups.map(function (g) { return [g.group_id, g.name]; }), true);
+      options(addActivity, visible.map(function (a) { return [a.id, (isRetained(state, a.id) ? "★ " : "") + A.word("activities", a, "title")]; }), false);
+      options(addGroup, state.groups.map(function (g) { return [g.group_id, A.word("groups", g, "name")]; }), true);
       var seen = {};
       orgList.textContent = "";
       state.activities.forEach(function (a) { if (a.proposed_by) seen[a.proposed_by.organisation] = true; });

@@ -7,7 +7,7 @@ Skips with a loud reason when Chromium or Playwright is missing, unless CI=true 
 import pytest
 
 from tests.json_http import call
-from tests.serverproc import running_server
+from tests.serverproc import assert_clean_log, running_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -79,8 +79,7 @@ class Room:
 def room(tmp_path, browser):
     with running_server(tmp_path) as server:
         yield Room(server, browser)
-        log = (tmp_path / "server.log").read_text()
-        assert "Traceback" not in log, log[-3000:]
+        assert_clean_log(tmp_path / "server.log")
 
 
 def test_a_comment_from_a_phone_reaches_the_console_and_the_big_screen(room):

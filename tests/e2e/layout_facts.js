@@ -8,17 +8,20 @@
   };
   const shown = (n) => !!n && n.getClientRects().length > 0 && getComputedStyle(n).visibility !== 'hidden';
   const panels = [];
-  for (const sel of ['.screen-bar', '#joining', '#proposals-section', '#results-section', '#screen-comments', '#workplan-section', '.screen-foot', '#scene-empty']) {
+  for (const sel of ['.screen-bar', '#joining', '#proposals-section', '#results-section', '#screen-comments', '#workplan-section', '#rollup-section', '.screen-foot', '#scene-empty']) {
     const n = document.querySelector(sel);
     if (shown(n)) panels.push({sel, ...box(n)});
   }
   const texts = [];
-  const kinds = [['.result-title', 'result'], ['.proposal-title', 'text'], ['.equal-title', 'text'], ['.plan-card h4', 'text'], ['.screen-comments-list p', 'text']];
+  // read whole, never ellipsised nor clamped: the roll-up's headings and titles, provenance lines
+  const whole = ['.result-title', '.rollup-head h3', '.rollup-title', '.provenance'];
+  const kinds = [['.result-title', 'result'], ['.proposal-title', 'text'], ['.equal-title', 'text'], ['.plan-card h4', 'text'], ['.screen-comments-list p', 'text'], ['.rollup-head h3', 'text'], ['.rollup-title', 'text'], ['.provenance', 'text']];
   for (const [sel, kind] of kinds) {
     for (const n of document.querySelectorAll(sel)) {
       if (!shown(n)) continue;
       const panel = n.closest('section, aside');
-      texts.push({sel, kind, text: n.textContent.slice(0, 40), font: parseFloat(getComputedStyle(n).fontSize), ...box(n), panel: panel ? box(panel) : null, panelSel: panel ? (panel.id || panel.className) : ''});
+      const cut = whole.includes(sel) && (n.scrollWidth > n.clientWidth + 1 || n.scrollHeight > n.clientHeight + 1);
+      texts.push({sel, kind, cut, text: n.textContent.slice(0, 40), font: parseFloat(getComputedStyle(n).fontSize), ...box(n), panel: panel ? box(panel) : null, panelSel: panel ? (panel.id || panel.className) : ''});
     }
   }
   const se = document.scrollingElement;

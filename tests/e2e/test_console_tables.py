@@ -44,6 +44,27 @@ NOTES = [
     "بتنسيق مع المديريات الجهوية للتشغيل والتكوين المهني",
 ]
 ORGANISATIONS = ["MIEPEEC", "CGEM", "UMT", "ANAPEC", "Enabel", "OIT", "GIZ", "OFPPT", "CDT"]
+#: the room's directory (acronym, French name, Arabic name, group): its table is checked too
+DIRECTORY = [
+    (
+        "OIT",
+        "Organisation internationale du Travail",
+        "منظمة العمل الدولية",
+        "Agences de mise en œuvre",
+    ),
+    (
+        "MIEPEEC",
+        "Ministère de l'Inclusion économique, de la Petite entreprise, de l'Emploi et des Compétences",
+        "وزارة الإدماج الاقتصادي والمقاولة الصغرى والتشغيل والكفاءات",
+        "Gouvernement",
+    ),
+    (
+        "CGEM",
+        "Confédération générale des entreprises du Maroc",
+        "الاتحاد العام لمقاولات المغرب",
+        "Organisations d'employeurs",
+    ),
+]
 VIEWPORTS = {"1366": {"width": 1366, "height": 768}, "1920": {"width": 1920, "height": 1080}}
 
 
@@ -72,6 +93,9 @@ def seed(w, server_url: str) -> list[int]:
         if n % 6 == 0:
             phone.act("add_comment", activity_id=ids[n % 7], text="Bonne idée — فكرة جيدة")
         phone.close()
+    for acronym, name_fr, name_ar, group in DIRECTORY:
+        body = {"acronym": acronym, "name_fr": name_fr, "name_ar": name_ar, "group": group}
+        w.api.call("POST", w.path("/organisations"), body, w.token)
     w.api.call("POST", w.path("/workplan/top"), {"count": 8}, w.token)
     retained = w.api.call("GET", w.path("/workplan"), token=w.token)["retained_ids"]
     for n in range(17):
@@ -87,8 +111,9 @@ def seed(w, server_url: str) -> list[int]:
     return ids
 
 
-#: every table of the page as a grid: header labels, per row the columns it fills, text cells' widths
-GRID = """() => Array.from(document.querySelectorAll("table")).map((table) => {
+#: every table the page shows (a card hides its table while it has no rows) as a grid: header
+#: labels, per row the columns it fills, text cells' widths
+GRID = """() => Array.from(document.querySelectorAll("table")).filter((table) => table.getClientRects().length).map((table) => {
   const id = table.id || table.className;
   const heads = Array.from(table.querySelectorAll("thead tr:first-child th"));
   const columns = heads.reduce((n, th) => n + (th.colSpan || 1), 0);
@@ -149,8 +174,18 @@ def test_every_console_table_is_aligned(room, contexts, lang, viewport):
     page.goto(room.facilitator_url)
     page.locator("#activities tr .share-fill").first.wait_for(state="attached")
     page.locator("#commitments-table tbody tr.is-tbc").first.wait_for()
+    page.locator("#people-rows tr[data-participant]").first.wait_for()  # read after the page
+    page.locator("#directory-table tbody tr").first.wait_for()
+    # the versions card has read its list (none before closing): its table, with no rows, stays hidden
+    page.locator("#versions-empty").wait_for()
+    expect(page.locator("#versions-table")).to_be_hidden()
     tables = page.evaluate(GRID)
-    assert {t["id"] for t in tables} >= {"activities-table", "commitments-table"}
+    assert {t["id"] for t in tables} >= {
+        "activities-table",
+        "commitments-table",
+        "people-table",
+        "directory-table",
+    }
     for table in tables:
         assert all(table["labels"]), (table["id"], table["labels"])  # every column has a header
         assert table["rows"], table["id"]

@@ -8,7 +8,8 @@ from tests.e2e import layout
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
-CASES = layout.sampled_matrix(24)
+#: the sample of the rooms without groups, then the room that rolled up on small projectors
+CASES = layout.sampled_matrix(24) + layout.rollup_sample()
 
 
 @pytest.fixture(scope="module")
@@ -60,14 +61,29 @@ def test_the_big_screen_reaches_the_back_of_the_room(case, rooms, screens, serve
         scene = layout.effective_scene(case)
         seen, read, later = layout.rotation(page, scene)
         problems += later
-        if scene in ("results", "proposals"):
-            missing = set(w["ids"]) - seen
+        expected = layout.expected_ids(w, case)
+        if expected:
+            missing = expected - seen
             if missing:
                 problems.append(
-                    f"{len(missing)} of {len(w['ids'])} activities never shown (pages read: {read})"
+                    f"{len(missing)} of {len(expected)} activities never shown (pages read: {read})"
                 )
-            if len(w["ids"]) > len(page.evaluate(layout.SHOWN_IDS_JS, layout.list_selector(scene))):
+            if seen - expected:
+                problems.append(f"shown but not expected here: {sorted(seen - expected)}")
+            if len(expected) > len(page.evaluate(layout.SHOWN_IDS_JS, layout.list_selector(scene))):
                 assert read, "a list longer than the screen says which rows it shows"
+        if case["scene"] == "rollup-focus":  # the group's heading, on every page
+            heads = page.evaluate(
+                "() => [...document.querySelectorAll('#rollup-list .rollup-head')]"
+                ".filter(n => n.getClientRects().length > 0).map(n => n.dataset.groupId)"
+            )
+            assert heads == [str(w["focus"])], heads
+        if case["room"] == "groups" and scene == "results":  # who brought each result
+            rows = page.locator("#results > li.result:visible")
+            assert (
+                rows.count()
+                and rows.count() == page.locator("#results .provenance:visible").count()
+            )
         if scene == "join":
             code = page.locator(".join-code")
             assert code.is_visible() and code.bounding_box()["height"] > 0.08 * case["size"][1]
@@ -147,3 +163,40 @@ def test_the_console_picks_the_scene_and_says_what_the_projector_shows(rooms, sc
     finally:
         console.close()
         screen.close()
+
+
+WORDED = [
+    {"size": size, "lang": lang, "scene": scene, "room": "40-long", "split": True, "timer": True}
+    for size in ((1920, 1080), (1280, 720))
+    for lang in ("ar", "en")
+    for scene in ("results", "proposals")
+]
+
+
+@pytest.mark.parametrize("case", WORDED, ids=[layout.case_id(c) for c in WORDED])
+def test_translated_titles_reach_the_back_of_the_room(case, rooms, screens, server):
+    """An Arabic or English screen shows the facilitator's wordings (long ones), as readable
+    as the originals: the same geometry, and each worded activity under its wording."""
+    w = rooms[case["room"]]
+    page = open_screen(screens, server, w, case)
+    try:
+        problems = layout.check_facts(page.evaluate(layout.FACTS_JS))
+        assert not problems, "\n".join(problems)
+        selector = layout.list_selector(case["scene"])
+        shown = page.evaluate(
+            """(sel) => [...document.querySelectorAll(sel)]
+              .filter(n => n.getClientRects().length > 0)
+              .map(n => [Number(n.getAttribute('data-activity-id')), n.innerText])""",
+            selector,
+        )
+        assert shown
+        key = "title_" + case["lang"]
+        for activity_id, text in shown:
+            index = w["ids"].index(activity_id)
+            expected = layout.wordings(index, "long").get(key)
+            if expected:
+                assert expected in text, (activity_id, text)
+            else:
+                assert layout.titles(40, "long")[index] in text  # no wording: the original
+    finally:
+        page.close()

@@ -189,8 +189,10 @@ def test_the_participant_page_weighs_under_150_kb_on_first_load(browser, server)
     (bench/page_weight.py prints the same figures per resource)."""
     from bench.page_weight import BUDGET, measure, prepare
 
-    code, token = prepare(server.url, 40)
-    result = measure(browser, server.url, code, token)
+    code, token, _facilitator = prepare(server.url, 40)
+    cookie = {"name": f"atelier_p_{code}", "value": token, "url": server.url}
+    ready = "body[data-connection='connected'] li.activity"
+    result = measure(browser, server.url, f"/w/{code}", ready, [cookie])
     resources = result["resources"]
     assert "/static/vendor/socket.io/socket.io.min.js" in resources
     assert resources["websocket frames"] > 0  # the welcome snapshot is counted too

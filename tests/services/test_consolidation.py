@@ -1,4 +1,4 @@
-"""Linking similar activities, reading exports from elsewhere, and the consolidated view."""
+"""Reading exports from elsewhere, the consolidated view, and the links it proposes."""
 
 import io
 import json
@@ -18,7 +18,7 @@ from workshop.services.consolidation import (
 )
 from workshop.services.errors import DomainError
 from workshop.services.interchange import build_document, parse_document, read_upload
-from workshop.services.linking import similar_pairs, stems
+from workshop.services.similarity import DEFAULT_THRESHOLD
 from workshop.services.workplan import set_retained
 from workshop.services.workshops import create_workshop
 
@@ -27,34 +27,6 @@ def refused(key, fn, *args, **kwargs):
     with pytest.raises(DomainError) as info:
         fn(*args, **kwargs)
     assert info.value.key == key, (info.value.key, info.value.params)
-
-
-# -- similar_pairs ----------------------------------------------------------------------------
-
-
-def test_stems_fold_accents_plurals_and_common_words():
-    assert stems("Les Compétences des jeunes") == stems("compétence jeune")
-    assert stems("Renforcer le renforcement") == ["renfor", "renfor"]
-    assert stems("pour la mise en place du cadre") == []
-
-
-def test_similar_pairs_finds_the_same_activity_worded_differently():
-    left = [
-        "Renforcer les compétences des inspecteurs du travail",
-        "Harmoniser les statistiques de la migration",
-        "Campagne d'information sur le recrutement équitable",
-    ]
-    right = [
-        "Statistiques harmonisées sur la migration de travail",
-        "Former les inspecteurs du travail : renforcement des compétences",
-        "Construire un pont",
-    ]
-    pairs = similar_pairs(left, right)
-    assert {(i, j) for i, j, _ in pairs} == {(0, 1), (1, 0)}
-    assert all(0.3 <= score <= 1 for _, _, score in pairs)
-    assert pairs == sorted(pairs, key=lambda p: -p[2])
-    assert similar_pairs(["Identique"], ["identique"])[0][2] == pytest.approx(1.0)
-    assert similar_pairs([], ["x"]) == [] and similar_pairs(["", "  "], ["", "de la"]) == []
 
 
 # -- the interchange document -----------------------------------------------------------------
@@ -273,3 +245,49 @@ def test_consolidation_of_a_local_and_an_imported_workshop(db):
     view = consolidated_view(db, consolidation)
     assert [s["label"] for s in view["sources"]] == ["Atelier OIT"] and view["decided"] == []
     refused("source_not_found", remove_source, db, consolidation, imported.id)
+
+
+def test_consolidation_proposes_to_link_the_same_activity_in_french_and_english(db):
+    """The workshop's similarity engine: a French and an English workshop meet."""
+    rabat, _ = workshop_with_plan(
+        db,
+        "Atelier Rabat",
+        [
+            "Partenariat Maroc–Allemagne pour la mobilité des infirmiers",
+            "Observatoire régional de l'emploi",
+            "Former les inspecteurs du travail",
+        ],
+        [(0, "OIT", "lead")],
+    )
+    tunis, _ = workshop_with_plan(
+        db,
+        "Workshop Tunis",
+        [
+            "Skills partnership with Germany for nurses",
+            "Regional fund for youth employment",
+            "Digitalisation of public employment services",
+        ],
+        [(0, "GIZ", "lead")],
+    )
+    consolidation = create_consolidation(db, "Inter-agency plan")
+    add_local_source(db, consolidation, rabat.code)
+    add_local_source(db, consolidation, tunis.code)
+    db.commit()
+    view = consolidated_view(db, consolidation)
+    assert [(p["left"].title, p["right"].title) for p in view["proposals"]] == [
+        (
+            "Partenariat Maroc–Allemagne pour la mobilité des infirmiers",
+            "Skills partnership with Germany for nurses",
+        )
+    ]
+    proposal = view["proposals"][0]
+    assert proposal["left"].source_label == "Atelier Rabat"
+    assert proposal["score"] >= DEFAULT_THRESHOLD
+    decide_link(db, consolidation, proposal["left"].ref, proposal["right"].ref, "accepted")
+    db.commit()
+    view = consolidated_view(db, consolidation)
+    assert view["proposals"] == [] and view["groups"] == 1
+    assert {i.title for i in view["activities"] if i.group == "L1"} == {
+        "Partenariat Maroc–Allemagne pour la mobilité des infirmiers",
+        "Skills partnership with Germany for nurses",
+    }

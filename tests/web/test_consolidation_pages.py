@@ -116,7 +116,8 @@ def test_a_consolidation_from_a_local_and_an_imported_workshop(
             io.StringIO(
                 host.get(location + "/export/consolidated.csv").data.decode("utf-8-sig"),
                 newline="",
-            )
+            ),
+            delimiter=";",  # the reader's language is French: Excel in French splits on `;`
         )
     )
     assert rows[0][:3] == ["groupe de liens", "atelier d'origine", "code de l'atelier"]
@@ -134,12 +135,14 @@ def test_a_consolidation_from_a_local_and_an_imported_workshop(
             io.StringIO(
                 host.get(location + "/export/organisations.csv").data.decode("utf-8-sig"),
                 newline="",
-            )
+            ),
+            delimiter=";",  # the reader's language is French: Excel in French splits on `;`
         )
     )
     by_name = {row[0]: row for row in organisations[1:]}
     assert by_name["OIT"][2] == "2"  # leads in the OIT workshop
-    assert by_name["GIZ"][1] == "1"
+    # "@GIZ" typed in the OIT workshop and "GIZ" in the GIZ one fold to one organisation
+    assert by_name["GIZ"][1] == "2" and "@GIZ" not in by_name
     book = load_workbook(io.BytesIO(host.get(location + "/export/consolidated.xlsx").data))
     assert book.sheetnames == ["Plan de travail consolidé", "Par organisation", "Ateliers"]
     assert book.worksheets[0].freeze_panes == "A2"
@@ -153,3 +156,25 @@ def test_a_consolidation_from_a_local_and_an_imported_workshop(
     assert deleted.status_code == 302
     assert host.get(location).status_code == 404
     assert client.get(f"/api/workshops/{ilo.code}").status_code == 200  # workshops are kept
+
+
+def test_the_host_page_publishes_a_version_and_links_its_public_page(client, host, make_workshop):
+    w = make_workshop(title="Atelier OIT", groups=["Agences"])
+    api(client, w, "POST", "/activities", json={"title": "Observatoire régional"})
+    location = create(host)
+    assert post(host, location, "/sources", code=w["code"]).status_code == 302
+    page = html.unescape(host.get(location).get_data(as_text=True))
+    assert "Aucune version publiée" in page
+    public = re.search(r'id="public-url">([^<]+)<', page)
+    assert public is None, "the link shows once a version is published"
+    bad = post(host, location, "/versions", title="v", date="30/06/2026")
+    assert bad.status_code == 400
+    done = post(host, location, "/versions", title="Fin juin", date="2026-06-30")
+    assert done.status_code == 302
+    page = html.unescape(host.get(location).get_data(as_text=True))
+    assert "Fin juin" in page and "2026-06-30" in page
+    url = re.search(r'id="public-url">([^<]+)<', page).group(1)
+    assert "Observatoire régional" in client.get(url.removeprefix("http://atelier.test")).get_data(
+        as_text=True
+    )
+    assert "Cet Atelier (en direct)" in page, "no version of the workshop's plan: read live"

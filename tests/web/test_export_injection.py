@@ -8,14 +8,21 @@ import csv
 import io
 import re
 import zipfile
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from tests.playbook import api
+from workshop.db import transaction
 from workshop.export import TABLES, neutralise, to_csv, to_xlsx
+from workshop.models import Activity, Participant, Workshop
+from workshop.services import prevoting
+from workshop.services import working_groups as group_service
+from workshop.services.tokens import hash_token
 
 #: what a spreadsheet may run as a formula (or DDE) when a cell starts with it
 FORMULA_START = "=+-@\t\r\n\uff1d\uff0b\uff0d\uff20"
@@ -151,8 +158,9 @@ def test_xlsx_headers_are_neutralised():
 
 
 @pytest.fixture
-def hostile(client, make_workshop, join, socket_client):
-    """Hostile group, track, activity, organisation, name, comment and commitment text."""
+def hostile(app, client, make_workshop, join, socket_client):
+    """Hostile group, track, working group, activity, organisation, name, comment and
+    commitment text."""
     w = make_workshop(
         title="=1+1;@atelier",
         groups=["x;=1+1;y", "@SUM(1)", "-2+3"],
@@ -173,6 +181,7 @@ def hostile(client, make_workshop, join, socket_client):
         join(w["code"], group=groups[n % 3], organisation=org, name=HOSTILE[-n - 1])
         for n, org in enumerate(HOSTILE[:5])
     ]
+    working_groups(app, w["code"], tokens[0], ids[0])
     api(client, w, "POST", "/phase", json={"phase": "voting"})
     phones = [socket_client({"participant_token": t}) for t in tokens]
     for n, phone in enumerate(phones):
@@ -186,6 +195,20 @@ def hostile(client, make_workshop, join, socket_client):
             callback=True,
         )
         assert ack["ok"], ack
+    # the organisation directory, written back as the file its import reads
+    api(
+        client,
+        w,
+        "POST",
+        "/organisations",
+        json={
+            "acronym": "-2+3",
+            "name_fr": HOSTILE[0],
+            "name_ar": HOSTILE[8],
+            "aliases": [HOSTILE[2], HOSTILE[4]],
+            "group": HOSTILE[0],
+        },
+    )
     api(client, w, "POST", "/workplan/top", json={"count": 3})
     api(client, w, "PATCH", "", json={"commitments_open": True})
     for n, phone in enumerate(phones[:3]):
@@ -214,7 +237,60 @@ def hostile(client, make_workshop, join, socket_client):
             "note": '=HYPERLINK("http://x");x',
         },
     )
+    follow_up(client, w, phones_commitment=ids[0])
     return w
+
+
+def working_groups(app, code: str, token: str, activity_id: int) -> None:
+    """Two tables with hostile names; one member pre-votes at the first (the pre-votes table
+    and the working group columns carry the names)."""
+    with transaction(app) as db:
+        workshop = db.scalar(select(Workshop).where(Workshop.code == code))
+        first, _second = group_service.create_working_groups(db, workshop, [HOSTILE[0], HOSTILE[2]])
+        member = db.scalar(select(Participant).where(Participant.token_hash == hash_token(token)))
+        group_service.assign_participant(db, workshop, member, first.id)
+        db.get(Activity, activity_id).working_group_id = first.id
+        group_service.set_group_phase(db, workshop, first, "prevote")
+    with transaction(app) as db:
+        workshop = db.scalar(select(Workshop).where(Workshop.code == code))
+        member = db.scalar(select(Participant).where(Participant.token_hash == hash_token(token)))
+        prevoting.cast_prevote(db, workshop, member, activity_id, points=2)
+
+
+def follow_up(client, w, phones_commitment: int) -> None:
+    """The room closes (its plan frozen); a focal point amends a timeframe to hostile text
+    through a follow-up link, and the facilitator accepts it: the follow-up and the "changes"
+    exports carry it."""
+    api(client, w, "POST", "/phase", json={"phase": "closed"})
+    listed = api(client, w, "GET", "/follow-up/links")
+    commitments = api(client, w, "GET", "/commitments")["commitments"]
+    target = next(c for c in commitments if c["activity_id"] == phones_commitment)
+    made = api(
+        client,
+        w,
+        "POST",
+        "/follow-up/links",
+        json={"organisation_key": target["organisation_key"], "deadline": _soon(), "label": "+1"},
+    )
+    assert any(o["organisation_key"] == target["organisation_key"] for o in listed["organisations"])
+    page = client.get(f"/follow-up/{w['code']}/{made['token']}")
+    form = {
+        "csrf": csrf_of(page),
+        "action": "amend",
+        "commitment_id": target["id"],
+        "timeframe": HOSTILE[0],
+    }
+    assert client.post(f"/follow-up/{w['code']}/{made['token']}", data=form).status_code == 303
+    pending = api(client, w, "GET", "/follow-up/changes", query_string={"status": "pending"})
+    ids = [c["id"] for c in pending["changes"]]
+    decided = api(
+        client, w, "POST", "/follow-up/changes/decide", json={"ids": ids, "decision": "accept"}
+    )
+    assert all(r["ok"] for r in decided["results"]), decided
+
+
+def _soon() -> str:
+    return (date.today() + timedelta(days=30)).isoformat()
 
 
 def export(client, w, name, fmt, **query):

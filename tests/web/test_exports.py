@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -29,9 +30,10 @@ def get_export(client, w, name, fmt, query="", **headers):
     return r
 
 
-def csv_rows(response) -> list[list[str]]:
+def csv_rows(response, delimiter=";") -> list[list[str]]:
+    """A CSV export read back as Excel reads it; `;` in a French workshop's by default."""
     text = response.data.decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text, newline="")))
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
 
 
 def xlsx_sheet(response):
@@ -254,7 +256,12 @@ def test_participants_lists_everyone_with_group_and_names_only_when_asked(client
         ("Leila Secrète", "CGEM", "Employeurs"),
         ("Youssef Secret", "UMT", "Travailleurs"),
     ]
-    assert all(r[4].endswith("Z") and "T" in r[4] for r in rows)
+    # a French workshop's CSV: dates as French Excel reads them, day first (UTC)
+    assert all(re.fullmatch(r"\d\d/\d\d/20\d\d \d\d:\d\d:\d\d", r[4]) for r in rows)
+    english = csv_rows(get_export(client, w, "participants", "csv", "?conventions=en"), ",")[1:]
+    assert all(re.fullmatch(r"20\d\d-\d\d-\d\d \d\d:\d\d:\d\d", r[3]) for r in english)
+    sheet = xlsx_sheet(get_export(client, w, "participants", "xlsx"))
+    assert all(str(v).endswith("Z") and "T" in str(v) for v in [c.value for c in sheet["D"][1:]])
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])

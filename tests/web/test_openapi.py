@@ -220,6 +220,15 @@ def test_protected_operations_refuse_anonymous_callers(contract, make_workshop, 
         "merge_id": 1,
         "comment_id": 1,
         "commitment_id": 1,
+        "organisation_id": 1,
+        "group_id": 1,
+        "track_id": 1,
+        "participant_id": "P-NOPE99",
+        "change_id": 1,
+        "consolidation_id": 1,
+        "source_id": 1,
+        "number": 1,
+        "name": "plan.csv",
     }
     protected = 0
     for path, item in doc["paths"].items():
@@ -338,10 +347,10 @@ def test_answers_match_the_document(app, contract, socket_client):
 
     console = app.test_client()
     assert console.get(f"/f/{w['code']}/{w['facilitator_token']}").status_code == 302
-    with console.session_transaction() as session:
-        session["csrf"] = "csrf-of-the-console"
+    page = console.get(f"/f/{w['code']}").get_data(as_text=True)
+    token = json.loads(re.search(r'id="config">(.*?)</script>', page).group(1))["csrf"]
     c.call("patch", ws, 403, client=console, params=p, json={"show_group_split": True})
-    csrf = {"X-CSRF-Token": "csrf-of-the-console"}
+    csrf = {"X-CSRF-Token": token}
     c.call("patch", ws, 200, client=console, params=p, headers=csrf, json={})
     c.call("get", people, 200, client=console, params=p)
 

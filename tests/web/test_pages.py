@@ -2,6 +2,8 @@
 
 import re
 
+from itsdangerous.timed import TimestampSigner
+
 from workshop.services.tokens import normalise_code
 
 
@@ -99,6 +101,26 @@ def test_console_session_needs_csrf_header_for_changes(client, make_workshop):
         headers={"X-CSRF-Token": token.group(1)},
     )
     assert accepted.status_code == 200 and accepted.get_json()["phase"] == "proposing"
+
+
+def test_console_csrf_token_lasts_the_whole_day_and_not_beyond_its_session(
+    app, client, make_workshop, monkeypatch
+):
+    """Flask-WTF's tokens expire after an hour unless told otherwise: a console stays open
+    all day, so its token holds as long as its session, and only there."""
+    w = make_workshop()
+    client.get(w["facilitator_url"].removeprefix("http://atelier.test"))
+    page = client.get(f"/f/{w['code']}").get_data(as_text=True)
+    token = re.search(r'"csrf": "([^"]+)"', page).group(1)
+    later = TimestampSigner.get_timestamp
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: later(self) + 14 * 3600)
+    phase = f"/api/workshops/{w['code']}/phase"
+    kept = client.post(phase, json={"phase": "proposing"}, headers={"X-CSRF-Token": token})
+    assert kept.status_code == 200, kept.get_json()
+    other = app.test_client()
+    other.get(w["facilitator_url"].removeprefix("http://atelier.test"))
+    refused = other.post(phase, json={"phase": "voting"}, headers={"X-CSRF-Token": token})
+    assert refused.status_code == 403 and refused.get_json()["error"] == "csrf_failed"
 
 
 def test_host_key_link_opens_the_dashboard_and_creates_workshops(app, client):

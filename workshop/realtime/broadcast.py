@@ -11,19 +11,42 @@ from flask_socketio import SocketIO
 from sqlalchemy import bindparam, func, select
 
 from ..db import transaction
-from ..models import Participant, Workshop
+from ..models import LANGUAGES, Participant, WorkingGroup, Workshop
 from ..services.errors import NotFound
+from ..services.group_view import group_ids, group_results, group_state, in_group_work
+from ..services.participants import ACTIVE
+from ..services.prevoting import all_prevote_results
 from ..services.results import compute_results
 from ..services.rules import phones_see_results
-from ..services.state import public_state, workshop_state
+from ..services.state import participant_state, public_state, workshop_state
+from ..services.wording import has_wordings, originals, wordings_for
 from ..services.workshops import get_workshop_by_id
+from .presence import presence
 
 log = logging.getLogger(__name__)
 
 
 def room(workshop_id: int, audience: str) -> str:
-    """Rooms per workshop: "phones", "screen" (big screens) and "console" (facilitators)."""
+    """Rooms per workshop: "phones", "screen" (big screens) and "console" (facilitators);
+    "g<id>": a working group's phones and its table screen; "phones:ar", "g3:en"...: the
+    phones or screens of a room reading a language (its wordings)."""
     return f"w{workshop_id}:{audience}"
+
+
+def group_room(group_id: int) -> str:
+    """The audience part of a working group's room: its phones and its table screen."""
+    return f"g{group_id}"
+
+
+def table_console_room(group_id: int) -> str:
+    """The audience part of the room of a group's table-link consoles: sent what the group's
+    room is sent, and emptied when a co-host link is revoked (`revoke_cohosts`)."""
+    return f"g{group_id}:console"
+
+
+def _digest(content: dict) -> str:
+    encoded = json.dumps(content, sort_keys=True, default=str).encode()
+    return hashlib.blake2b(encoded, digest_size=16).hexdigest()
 
 
 def results_visible_to_phones(state: dict) -> bool:
@@ -37,10 +60,23 @@ def read_snapshot(app: Flask, workshop_id: int) -> tuple[dict, dict] | None:
             workshop = get_workshop_by_id(db, workshop_id)
             results = compute_results(db, workshop)
             state = workshop_state(db, workshop, include_hidden=True, results=results)
+            _add_prevotes(db, workshop, state, results)
             results["version"] = state["version"]
     except NotFound:
         return None
     return state, results
+
+
+def _add_prevotes(db, workshop, state: dict, results: dict) -> None:
+    """A workshop with working groups: its groups' pre-vote results go with the results
+    (the console's overview, the big screen, each table's room its own)."""
+    if not group_ids(state):
+        return
+    shown = [g["id"] for g in state["working_groups"] if g.get("phase") in ("prevote", "done")]
+    ranked = all_prevote_results(db, workshop, shown) if shown else {}
+    results["prevotes"] = [
+        {"working_group_id": group_id, "activities": ranked[group_id]} for group_id in shown
+    ]
 
 
 def snapshot_key(state: dict) -> tuple[int, int]:
@@ -52,7 +88,7 @@ def snapshot_key(state: dict) -> tuple[int, int]:
 _SNAPSHOT_KEY = select(
     Workshop.version,
     select(func.count(Participant.id))
-    .where(Participant.workshop_id == bindparam("workshop_id"))
+    .where(Participant.workshop_id == bindparam("workshop_id"), ACTIVE)
     .scalar_subquery(),
 ).where(Workshop.id == bindparam("workshop_id"))
 
@@ -301,8 +337,10 @@ class Broadcaster:
         """Read and emit; return when the emits started and how long they took."""
         snapshot = read_snapshot(self.app, workshop_id)
         if snapshot is None:  # deleted: say so, then forget the rooms
-            self._latest.pop(workshop_id, None)
-            for audience in ("console", "screen", "phones"):
+            latest = self._latest.pop(workshop_id, None)
+            groups = group_ids(latest[1]) if latest is not None else []
+            tables = [*map(group_room, groups), *map(table_console_room, groups)]
+            for audience in ("console", "screen", "phones", *tables):
                 self.socketio.emit("workshop_deleted", {}, to=room(workshop_id, audience))
                 self.socketio.close_room(room(workshop_id, audience))
             return None
@@ -320,37 +358,112 @@ class Broadcaster:
         # version aside: a vote changes the results and not the state, a join the reverse.
         # A room of phones then receives one message per snapshot instead of two (the
         # fan-out was the largest cost in a profile of a burst of votes).
+        # The wordings in the room's other languages go apart, to each language's room, and
+        # only when they change: a snapshot carries the originals only.
         public = public_state(state)
+        plain = originals(public)
         for audience in audiences:
             target = room(workshop_id, audience)
-            if self._news(target, "workshop_state", public):
-                self.socketio.emit("workshop_state", public, to=target)
+            if self._news(target, "workshop_state", plain):
+                self.socketio.emit("workshop_state", plain, to=target)
             visible = audience == "screen" or results_visible_to_phones(state)
             if visible and self._news(target, "results", results):
                 self.socketio.emit("results", results, to=target)
+            for language in LANGUAGES:
+                self._send_wordings(room(workshop_id, f"{audience}:{language}"), public, language)
+        if "phones" in audiences:  # a working group's room is phones (and its table screen)
+            for group_id in group_ids(state):
+                self._emit_group(workshop_id, group_id, public, results)
+
+    def _emit_group(self, workshop_id: int, group_id: int, public: dict, results: dict) -> None:
+        # The group's part of the snapshot, sent when IT changed: the digest leaves out the
+        # version, which every change anywhere in the workshop bumps, so a proposal at
+        # another table sends nothing here.
+        # The table-link consoles of the group are sent the same, in a room of their own.
+        audience, consoles = group_room(group_id), table_console_room(group_id)
+        target = room(workshop_id, audience)
+        to = [target, room(workshop_id, consoles)]
+        scoped = group_state(public, results, group_id)
+        if self._news(target, "workshop_state", originals(scoped)):
+            self.socketio.emit("workshop_state", originals(scoped), to=to)
+        if self._group_sees_results(public):
+            own = group_results(results, group_id)
+            if self._news(target, "results", own):
+                self.socketio.emit("results", own, to=to)
+        for language in LANGUAGES:
+            self._send_wordings(
+                room(workshop_id, f"{audience}:{language}"),
+                scoped,
+                language,
+                also=room(workshop_id, f"{consoles}:{language}"),
+            )
+
+    @staticmethod
+    def _group_sees_results(state: dict) -> bool:
+        """The plenary's results reach a group's room as they reach phones, once the plenary
+        reconvened; during group work the room has its pre-vote in its snapshot."""
+        return not in_group_work(state) and results_visible_to_phones(state)
+
+    def _send_wordings(
+        self, target: str, public: dict, language: str, also: str | None = None
+    ) -> None:
+        """Send `language`'s wordings to `target` (and the room `also`) when they changed."""
+        wordings = wordings_for(public, language)
+        digest = _digest(wordings)
+        try:
+            previous = self.throttle.swap_digest(f"{target}:wordings", digest)
+        except Exception:  # Redis unreachable: send rather than guess
+            log.exception("digest of %s failed; sending", target)
+            previous = ""
+        # a room that never had a wording is sent none: a workshop in one language costs nothing
+        if previous != digest and (previous is not None or has_wordings(wordings)):
+            to = target if also is None else [target, also]
+            self.socketio.emit("wordings", dict(wordings, version=public["version"]), to=to)
 
     def _news(self, target: str, event: str, payload: dict) -> bool:
         """Whether `payload` differs, version and clock aside, from the last `event` sent."""
         # server_time only corrects clients' clocks (the countdown): it is news to nobody.
         content = {k: v for k, v in payload.items() if k not in ("version", "server_time")}
-        digest = hashlib.blake2b(
-            json.dumps(content, sort_keys=True, default=str).encode(), digest_size=16
-        ).hexdigest()
+        digest = _digest(content)
         try:
             return self.throttle.swap_digest(f"{target}:{event}", digest) != digest
         except Exception:  # Redis unreachable: send rather than guess
             log.exception("digest of %s failed; sending", target)
             return True
 
-    def send_welcome(self, sid: str, workshop_id: int, audience: str, me: dict | None) -> None:
-        """A fresh full snapshot for one client that just (re)connected or asked to resync."""
+    def send_welcome(
+        self,
+        sid: str,
+        workshop_id: int,
+        audience: str,
+        me: dict | None,
+        language: str | None = None,
+        working_group_id: int | None = None,
+    ) -> None:
+        """A fresh full snapshot for one client that just (re)connected or asked to resync;
+        a phone or big screen reading `language` gets that language's wordings with it. A
+        phone of a working group and a table screen (`working_group_id`) get their group's
+        snapshot, as their room does."""
         snapshot = self._current_snapshot(workshop_id)
         if snapshot is None:
             return
         state, results = snapshot
         emit = self.socketio.emit
-        emit("workshop_state", state if audience == "console" else public_state(state), to=sid)
-        if audience != "phones" or results_visible_to_phones(state):
+        grouped = working_group_id is not None and working_group_id in group_ids(state)
+        if audience == "console":
+            emit("workshop_state", state, to=sid)
+        else:
+            public = public_state(state)
+            if grouped:
+                public = group_state(public, results, working_group_id)
+            emit("workshop_state", originals(public), to=sid)
+            wordings = wordings_for(public, language) if language in LANGUAGES else None
+            if wordings is not None and has_wordings(wordings):
+                emit("wordings", dict(wordings, version=state["version"]), to=sid)
+        if grouped:
+            if self._group_sees_results(state):
+                emit("results", group_results(results, working_group_id), to=sid)
+        elif audience not in ("phones", "table") or results_visible_to_phones(state):
             emit("results", results, to=sid)
         if me is not None:
             emit("my_state", me, to=sid)
@@ -358,9 +471,19 @@ class Broadcaster:
     def revoke_cohosts(self, workshop_id: int) -> None:
         """After a co-host link was revoked: every console of the workshop, in every process,
         leaves the console room and is asked to reconnect; the connect handler lets back in
-        only those whose access still holds."""
-        self.socketio.emit("access_revoked", {}, to=room(workshop_id, "console"))
-        self.socketio.close_room(room(workshop_id, "console"))
+        only those whose access still holds. The consoles of table links too: they leave
+        their table's rooms (close_room reaches every process through the message queue),
+        so a revoked one hears nothing more of its group even if it never reconnects."""
+        with transaction(self.app) as db:
+            groups = db.scalars(
+                select(WorkingGroup.id).where(WorkingGroup.workshop_id == workshop_id)
+            ).all()
+        tables = [table_console_room(group_id) for group_id in groups]
+        for audience in ("console", *tables):
+            self.socketio.emit("access_revoked", {}, to=room(workshop_id, audience))
+        languages = [f"{table}:{language}" for table in tables for language in LANGUAGES]
+        for audience in ("console", *tables, *languages):
+            self.socketio.close_room(room(workshop_id, audience))
 
     def _current_snapshot(self, workshop_id: int) -> tuple[dict, dict] | None:
         """The last snapshot read, if the workshop has not changed since; else a fresh one.
@@ -379,6 +502,89 @@ class Broadcaster:
 
     def send_my_state(self, sid: str, me: dict) -> None:
         self.socketio.emit("my_state", me, to=sid)
+
+    # -- working groups: a phone's room follows its participant's group -------------------
+
+    def place(self, sid: str, record: dict, working_group_id: int | None) -> bool:
+        """Put a phone's socket (here) in its room: its working group's, or all phones'
+        when it has none; its language's room moves with it. Whether it moved."""
+        audience = "phones" if working_group_id is None else group_room(working_group_id)
+        old = record.get("room")
+        if old == audience:
+            return False
+        workshop_id, language = record["workshop_id"], record.get("language")
+        server = self.socketio.server
+        if old is not None:
+            server.leave_room(sid, room(workshop_id, old), namespace="/")
+            if language is not None:
+                server.leave_room(sid, room(workshop_id, f"{old}:{language}"), namespace="/")
+        server.enter_room(sid, room(workshop_id, audience), namespace="/")
+        if language is not None:
+            server.enter_room(sid, room(workshop_id, f"{audience}:{language}"), namespace="/")
+        record["room"], record["working_group_id"] = audience, working_group_id
+        return True
+
+    def regroup(self, workshop_id: int, participant_ids=None) -> None:
+        """After a commit that moved participants between working groups (None: any of the
+        workshop's): their phones here change rooms at once and get their new snapshot and
+        my_state; phones on other processes are told (`working_group_changed`) and move
+        when they answer with `sync`, which places a socket by its participant's group."""
+        here = presence.records(workshop_id, participant_ids)
+        payload = {}
+        skip = [sid for sid, _record in here] or None
+        if participant_ids is None:
+            latest = self._latest.get(workshop_id)
+            groups = group_ids(latest[1]) if latest is not None else []
+            for audience in ("phones", *map(group_room, groups)):
+                self.socketio.emit(
+                    "working_group_changed", payload, to=room(workshop_id, audience), skip_sid=skip
+                )
+        else:
+            for pid in participant_ids:
+                self.socketio.emit(
+                    "working_group_changed", payload, to=room(workshop_id, f"a{pid}"), skip_sid=skip
+                )
+        if not here:
+            return
+        welcomes = []
+        with transaction(self.app) as db:
+            workshop = get_workshop_by_id(db, workshop_id)
+            for sid, record in here:
+                participant = db.get(Participant, record["participant_id"])
+                if participant is None:
+                    continue
+                if self.place(sid, record, participant.working_group_id):
+                    me = participant_state(db, workshop, participant)
+                    welcomes.append((sid, record, me))
+        for sid, record, me in welcomes:  # after the read transaction: emitting may yield
+            self.send_welcome(
+                sid, workshop_id, "phones", me, record.get("language"), record["working_group_id"]
+            )
+
+    # -- participants: presence and identity --------------------------------------------
+
+    def online(self, workshop_id: int) -> set[int]:
+        """Participants with a phone connected to this process (presence.py)."""
+        return presence.online(workshop_id)
+
+    def presence_changed(self, workshop_id: int) -> None:
+        """A phone came or went: the consoles ask for the participants list again."""
+        self.socketio.emit("presence_changed", {}, to=room(workshop_id, "console"))
+
+    def identity_changed(
+        self, workshop_id: int, reason: str, participant_ids=(), holder_ids=()
+    ) -> None:
+        """After a commit that changed who a phone is (merged, removed, undone, recovered
+        elsewhere): its page is told why and its sockets here are closed. The page reloads
+        and reconnects as whoever its token now stands for, or goes back to the join page.
+        Phones on another process get the event (through Redis) and reload themselves."""
+        payload = {"reason": reason}
+        for pid in participant_ids:
+            self.socketio.emit("identity_changed", payload, to=room(workshop_id, f"a{pid}"))
+        for holder in holder_ids:
+            self.socketio.emit("identity_changed", payload, to=room(workshop_id, f"h{holder}"))
+        for sid in presence.sockets(workshop_id, participant_ids, holder_ids):
+            self.socketio.server.disconnect(sid, namespace="/")
 
 
 #: where create_app keeps the app's broadcaster; read only through `broadcaster()`

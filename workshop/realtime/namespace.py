@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session
 from ..auth import PinRefused, hit_limits, record_pin_failure
 from ..db import transaction
 from ..messages import error_message, error_payload
+from ..models import LANGUAGES
 from ..services import activities as activity_service
 from ..services import comments as comment_service
 from ..services import commitments as commitment_service
+from ..services import prevoting as prevoting_service
 from ..services import voting as voting_service
 from ..services.errors import DomainError
 from ..services.operations import perform_once
@@ -27,11 +29,13 @@ from .batching import combiner_for, in_transaction
 from .broadcast import broadcaster, room
 from .identity import identify
 from .preloading import load_participant
+from .presence import presence
 
 log = logging.getLogger(__name__)
 
 #: what the server keeps per connected socket:
-#: sid -> {"workshop_id", "audience", "participant_id", "room", "bucket", "grant" (consoles)}
+#: sid -> {"workshop_id", "audience", "participant_id", "room", "language", "bucket", "grant",
+#:         "working_group_id"}
 _clients: dict[str, dict] = {}
 
 
@@ -46,8 +50,10 @@ _IN_CONTEXT = "event_in_context"
 class WorkshopNamespace(Namespace):
     """Participants (auth: participant_token), big screens (code + screen_key), consoles."""
 
-    #: events written in batches when they arrive together (batching.py): a burst's votes
-    BATCHED = frozenset({"cast_vote"})
+    #: events written in batches when they arrive together (batching.py): a burst's votes,
+    #: and the tables' pre-votes (10 tables pre-voting at once crawled one transaction each:
+    #: docs/performance.md, issue 14)
+    BATCHED = frozenset({"cast_vote", "cast_prevote"})
 
     def trigger_event(self, event, *args):
         if event in ("connect", "disconnect"):
@@ -124,13 +130,26 @@ class WorkshopNamespace(Namespace):
         client["bucket"] = f"p{pid}" if pid is not None else f"s{request.sid}"
         _clients[request.sid] = client
         join_room(room(client["workshop_id"], client["room"]))
+        if pid is not None:  # phones: presence, and the rooms that hear of identity changes
+            presence.add(request.sid, client["workshop_id"], pid, client["holder_id"], client)
+            join_room(room(client["workshop_id"], f"a{pid}"))
+            join_room(room(client["workshop_id"], f"h{client['holder_id']}"))
+            broadcaster().presence_changed(client["workshop_id"])
+        # the page's language (?lang= of the connection): its wordings come to this room
+        language = request.args.get("lang")
+        client["language"] = language if language in LANGUAGES else None
+        if client["language"] is not None and client["room"] != "console":
+            join_room(room(client["workshop_id"], f"{client['room']}:{language}"))
         _welcome(client)
         return True
 
     def on_disconnect(self, reason=None):
         if self.socketio.server.manager.is_connected(request.sid, self.namespace):
             return  # a client-sent event named "disconnect", not a real one
-        _clients.pop(request.sid, None)
+        client = _clients.pop(request.sid, None)
+        presence.remove(request.sid)
+        if client is not None and client["participant_id"] is not None:
+            broadcaster().presence_changed(client["workshop_id"])
 
     # -- participant actions ----------------------------------------------------------------
 
@@ -173,6 +192,31 @@ class WorkshopNamespace(Namespace):
             return {"ok": True, **voting_service.my_votes(db, workshop, participant)}
 
         return _participant_op(db, client, data, "withdraw_vote", act)
+
+    def on_cast_prevote(self, db: Session, client: dict, data: dict):
+        """A pre-vote at the phone's table: as cast_vote, within the table's budget."""
+
+        def act(workshop, participant):
+            mine = prevoting_service.cast_prevote(
+                db,
+                workshop,
+                participant,
+                data.get("activity_id"),
+                points=data.get("points"),
+                score=data.get("score"),
+            )
+            return prevoting_service.acknowledgement(mine)
+
+        return _participant_op(db, client, data, "cast_prevote", act)
+
+    def on_withdraw_prevote(self, db: Session, client: dict, data: dict):
+        def act(workshop, participant):
+            mine = prevoting_service.withdraw_prevote(
+                db, workshop, participant, data.get("activity_id")
+            )
+            return prevoting_service.acknowledgement(mine)
+
+        return _participant_op(db, client, data, "withdraw_prevote", act)
 
     def on_add_comment(self, db: Session, client: dict, data: dict):
         def act(workshop, participant):
@@ -247,8 +291,18 @@ def _welcome(client: dict) -> None:
     me = None
     if client["participant_id"] is not None:
         with transaction() as db:
-            me = participant_state(db, *load_participant(db, client))
-    broadcaster().send_welcome(request.sid, client["workshop_id"], client["audience"], me)
+            workshop, participant = load_participant(db, client)
+            me = participant_state(db, workshop, participant)
+        # a participant moved to another working group since: the socket follows (sync)
+        broadcaster().place(request.sid, client, me["working_group_id"])
+    broadcaster().send_welcome(
+        request.sid,
+        client["workshop_id"],
+        client["audience"],
+        me,
+        client.get("language"),
+        client.get("working_group_id"),
+    )
 
 
 def _participant_op(db: Session, client: dict, data: dict, kind: str, act):

@@ -6,10 +6,10 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from ..models import NAME_MAX, FacilitatorLink, Workshop
+from ..models import NAME_MAX, FacilitatorLink, WorkingGroup, Workshop
 from .errors import DomainError, Forbidden, NotFound
 from .text import clean_text
 from .tokens import hash_token, new_token
@@ -17,21 +17,35 @@ from .tokens import hash_token, new_token
 OWNER = "owner"
 COHOST = "cohost"
 MAX_COHOSTS = 20
-PIN_PATTERN = re.compile(r"[0-9]{4,12}")
+#: table links (a co-host link scoped to one working group) per group
+MAX_TABLE_LINKS = 5
+#: a co-host link's label, as the console shows it
+LABEL_MAX = NAME_MAX
+PIN_MIN, PIN_MAX = 4, 12
+PIN_PATTERN = re.compile(rf"[0-9]{{{PIN_MIN},{PIN_MAX}}}")
 _PIN_ITERATIONS = 60_000
 
 
 @dataclass(frozen=True)
 class Grant:
-    """The right to run one workshop: the owner's, or a co-host link's (named by its key)."""
+    """The right to run one workshop: the owner's, or a co-host link's (named by its key).
+
+    A table link's grant runs one working group only (`working_group_id`): routes refuse it
+    unless they opt in (web/routes.py, `table=True`), and then only on its own group."""
 
     workshop_id: int
     role: str
     link_key: str | None = None
+    working_group_id: int | None = None
 
     @property
     def is_owner(self) -> bool:
         return self.role == OWNER
+
+    @property
+    def is_table(self) -> bool:
+        """A table link's: it runs one working group, nothing of the others or the plenary."""
+        return self.working_group_id is not None
 
     def as_session_value(self) -> list:
         return [self.workshop_id, self.link_key or OWNER]
@@ -51,7 +65,7 @@ def token_grant(session: Session, workshop: Workshop, token: object) -> Grant:
     )
     if link is None:
         raise Forbidden("facilitator_only")
-    return Grant(workshop.id, COHOST, link.key)
+    return Grant(workshop.id, COHOST, link.key, link.working_group_id)
 
 
 def session_grant(session: Session, workshop: Workshop, value: object) -> Grant | None:
@@ -65,12 +79,12 @@ def session_grant(session: Session, workshop: Workshop, value: object) -> Grant 
         return Grant(workshop.id, OWNER)
     if not isinstance(key, str):
         return None
-    link = session.scalar(
-        select(FacilitatorLink.id).where(
+    link = session.execute(
+        select(FacilitatorLink.id, FacilitatorLink.working_group_id).where(
             FacilitatorLink.key == key, FacilitatorLink.workshop_id == workshop.id
         )
-    )
-    return None if link is None else Grant(workshop.id, COHOST, key)
+    ).first()
+    return None if link is None else Grant(workshop.id, COHOST, key, link.working_group_id)
 
 
 def grant_holds(session: Session, grant: Grant) -> bool:
@@ -82,6 +96,9 @@ def grant_holds(session: Session, grant: Grant) -> bool:
             select(FacilitatorLink.id).where(
                 FacilitatorLink.key == grant.link_key,
                 FacilitatorLink.workshop_id == grant.workshop_id,
+                FacilitatorLink.working_group_id.is_(None)
+                if grant.working_group_id is None
+                else FacilitatorLink.working_group_id == grant.working_group_id,
             )
         )
         is not None
@@ -93,6 +110,18 @@ def require_owner(grant: Grant) -> None:
         raise Forbidden("owner_only")
 
 
+def require_whole_workshop(grant: Grant) -> None:
+    """Refuse a table link's grant: what follows is not one working group's to do."""
+    if grant.is_table:
+        raise Forbidden("table_link_scope")
+
+
+def require_group(grant: Grant | None, working_group_id: int | None) -> None:
+    """Refuse a table link's grant acting on another group's thing (or on no group's)."""
+    if grant is not None and grant.is_table and grant.working_group_id != working_group_id:
+        raise Forbidden("table_link_scope")
+
+
 # -- co-hosts --------------------------------------------------------------------------------
 
 
@@ -100,15 +129,36 @@ def create_cohost_link(
     session: Session, workshop: Workshop, label: object = ""
 ) -> tuple[FacilitatorLink, str]:
     """A new co-host link; returns it with its token (shown once)."""
-    count = len(list_cohost_links(session, workshop))
+    count = sum(1 for link in list_cohost_links(session, workshop) if link.working_group_id is None)
     if count >= MAX_COHOSTS:
         raise DomainError("too_many", field="cohosts", max=MAX_COHOSTS)
+    return _new_link(session, workshop, label, None)
+
+
+def create_table_link(
+    session: Session, workshop: Workshop, group: WorkingGroup, label: object = ""
+) -> tuple[FacilitatorLink, str]:
+    """A table facilitator's link: a co-host link that runs `group` only (token shown once)."""
+    if group.workshop_id != workshop.id:
+        raise NotFound("working_group_not_found")
+    count = session.scalar(
+        select(func.count(FacilitatorLink.id)).where(FacilitatorLink.working_group_id == group.id)
+    )
+    if count >= MAX_TABLE_LINKS:
+        raise DomainError("too_many", field="links", max=MAX_TABLE_LINKS)
+    return _new_link(session, workshop, label, group.id)
+
+
+def _new_link(
+    session: Session, workshop: Workshop, label: object, working_group_id: int | None
+) -> tuple[FacilitatorLink, str]:
     token = new_token()
     link = FacilitatorLink(
         workshop_id=workshop.id,
         key=secrets.token_urlsafe(18),
         token_hash=hash_token(token),
-        label=clean_text(label, "label", NAME_MAX),
+        label=clean_text(label, "label", LABEL_MAX),
+        working_group_id=working_group_id,
     )
     session.add(link)
     session.flush()

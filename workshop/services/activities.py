@@ -3,7 +3,10 @@
 import csv
 import io
 from collections.abc import Iterator
+from zipfile import BadZipFile
 
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,9 +21,12 @@ from ..models import (
     Track,
     Workshop,
 )
+from . import wording
 from .errors import DomainError, NotFound
+from .prevoting import trim_prevotes_over_limit
 from .text import activity_key, clean_text
 from .voting import trim_votes_over_limit
+from .working_groups import check_group_proposing, group_for_new_activity, track_groups
 from .workshops import MAX_TRACKS, bump_version
 
 MAX_IMPORT_ROWS = 1000
@@ -52,15 +58,21 @@ def find_track(workshop: Workshop, raw: object) -> Track | None:
 
 
 def _new_activity(
-    workshop: Workshop, title: object, description: object, track: object
+    workshop: Workshop,
+    title: object,
+    description: object,
+    track: object,
+    wordings: dict[str, object] | None = None,
 ) -> Activity:
-    return Activity(
+    activity = Activity(
         workshop_id=workshop.id,
         title=clean_text(title, "title", TITLE_MAX, required=True),
         description=clean_text(description, "description", DESCRIPTION_MAX, multiline=True),
         track=find_track(workshop, track),
         status=ActivityStatus.VISIBLE.value,
     )
+    wording.set_wordings(activity, wording.ACTIVITY_FIELDS, wordings or {})
+    return activity
 
 
 def propose_activity(
@@ -75,8 +87,15 @@ def propose_activity(
     """A participant proposes an activity while proposals are open."""
     if workshop.phase != Phase.PROPOSING.value:
         raise DomainError("not_proposing")
+    check_group_proposing(session, participant)
     activity = _new_activity(workshop, title, description, track)
     activity.proposed_by_id = participant.id
+    activity.working_group_id = group_for_new_activity(
+        session,
+        workshop,
+        participant=participant,
+        track_id=None if activity.track is None else activity.track.id,
+    )
     session.add(activity)
     session.flush()
     bump_version(session, workshop)
@@ -90,9 +109,17 @@ def add_activity(
     title: object,
     description: object = "",
     track: object = None,
+    wordings: dict[str, object] | None = None,
 ) -> Activity:
-    """The facilitator adds an activity, in any phase."""
-    activity = _new_activity(workshop, title, description, track)
+    """The facilitator adds an activity, in any phase, with its wording in other languages
+    if given ({"title_ar": ..., "description_en": ...})."""
+    activity = _new_activity(workshop, title, description, track, wordings)
+    activity.working_group_id = group_for_new_activity(
+        session,
+        workshop,
+        participant=None,
+        track_id=None if activity.track is None else activity.track.id,
+    )
     session.add(activity)
     session.flush()
     bump_version(session, workshop)
@@ -115,8 +142,9 @@ def edit_activity(
     title: object = None,
     description: object = None,
     track: object = ...,
+    wordings: dict[str, object] | None = None,
 ) -> Activity:
-    """The facilitator rewrites an activity; arguments left out stay as they are."""
+    """The facilitator rewrites an activity or its wordings; what is left out stays."""
     activity = get_activity(session, workshop, activity_id)
     if title is not None:
         activity.title = clean_text(title, "title", TITLE_MAX, required=True)
@@ -126,6 +154,8 @@ def edit_activity(
         )
     if track is not ...:
         activity.track = find_track(workshop, track)
+    if wordings:
+        wording.set_wordings(activity, wording.ACTIVITY_FIELDS, wordings)
     session.flush()
     bump_version(session, workshop)
     return activity
@@ -146,6 +176,7 @@ def set_activity_status(
     session.flush()
     if activity.status == ActivityStatus.VISIBLE.value:
         trim_votes_over_limit(session, workshop, activity)
+        trim_prevotes_over_limit(session, workshop, activity.id)  # and at its table, as votes
     bump_version(session, workshop)
     return activity
 
@@ -176,20 +207,24 @@ def list_activities(
 
 
 def import_activities(session: Session, workshop: Workshop, data: bytes | str) -> list[Activity]:
-    """Import a CSV with columns title, description, track: every row, or none at all.
+    """Import a CSV or XLSX with columns title, description, track: every row, or none.
 
-    Accepts what spreadsheets write: UTF-8 with or without BOM (or cp1252), `,` or `;`.
-    A track named in the file that the workshop lacks is created.
+    Accepts what spreadsheets write: XLSX (the first sheet), or CSV in UTF-8 with or without
+    BOM (or cp1252), `,` or `;`. A track named in the file that the workshop lacks is
+    created. Columns such as title_ar, description_en give the wording in other languages;
+    without a title column, the title in the workshop's language (title_fr...) is the original.
     """
-    text = _decode(data)
     # Rows are numbered as the spreadsheet numbers them: blank rows count, a cell with line
     # breaks does not add rows (so no DictReader, which skips blank lines).
-    reader = _rows(csv.reader(io.StringIO(text), dialect=_dialect(text)))
+    reader = _xlsx_rows(data) if _is_xlsx(data) else _csv_rows(data)
     headers: dict[str, int] = {}
     for index, name in enumerate(next(reader, [])):
         headers.setdefault(name.strip().casefold(), index)
-    if "title" not in headers and "titre" not in headers:
+    own_title = wording.column("title", workshop.language)
+    own_description = wording.column("description", workshop.language)
+    if "title" not in headers and "titre" not in headers and own_title not in headers:
         raise DomainError("import_no_title_column")
+    worded = [c for c in wording.columns(wording.ACTIVITY_FIELDS) if c in headers]
 
     def cell(row: list[str], *names: str) -> str:
         for name in names:
@@ -200,10 +235,11 @@ def import_activities(session: Session, workshop: Workshop, data: bytes | str) -
 
     errors, pending = [], []
     for line, row in enumerate(reader, start=2):
-        title = cell(row, "title", "titre")
-        description = cell(row, "description")
+        title = cell(row, "title", "titre", own_title)
+        description = cell(row, "description", own_description)
         track = cell(row, "track", "piste", "axe")
-        if not title.strip() and not description.strip() and not track.strip():
+        wordings = {c: cell(row, c) for c in worded}
+        if not "".join([title, description, track, *wordings.values()]).strip():
             continue
         if len(pending) + len(errors) >= MAX_IMPORT_ROWS:
             raise DomainError("too_many", field="rows", max=MAX_IMPORT_ROWS)
@@ -213,6 +249,7 @@ def import_activities(session: Session, workshop: Workshop, data: bytes | str) -
                     clean_text(title, "title", TITLE_MAX, required=True),
                     clean_text(description, "description", DESCRIPTION_MAX, multiline=True),
                     clean_text(track, "track", NAME_MAX),
+                    {c: wording.clean_wording(*c.split("_"), v) for c, v in wordings.items()},
                 )
             )
         except DomainError as error:
@@ -221,17 +258,20 @@ def import_activities(session: Session, workshop: Workshop, data: bytes | str) -
         raise ImportRefused(errors)
     # A file names tracks by name only: a cell "2" is a track called "2", not track id 2.
     by_name = {t.name.casefold(): t for t in workshop.tracks}
-    for name in dict.fromkeys(t for _, _, t in pending if t):
+    for name in dict.fromkeys(t for _, _, t, _w in pending if t):
         if name.casefold() not in by_name:
             if len(workshop.tracks) >= MAX_TRACKS:
                 raise DomainError("too_many", field="tracks", max=MAX_TRACKS)
             by_name[name.casefold()] = Track(name=name, position=len(workshop.tracks))
             workshop.tracks.append(by_name[name.casefold()])
     session.flush()
+    groups = track_groups(session, workshop)
     created = []
-    for title, description, track in pending:
-        activity = _new_activity(workshop, title, description, None)
+    for title, description, track, wordings in pending:
+        activity = _new_activity(workshop, title, description, None, wordings)
         activity.track = by_name[track.casefold()] if track else None
+        if activity.track is not None:
+            activity.working_group_id = groups.get(activity.track.id)
         created.append(activity)
     session.add_all(created)
     session.flush()
@@ -244,6 +284,35 @@ def _rows(reader: Iterator[list[str]]) -> Iterator[list[str]]:
         yield from reader
     except csv.Error:  # e.g. a cell over the csv module's 128 KiB limit
         raise DomainError("import_encoding") from None
+
+
+def _csv_rows(data: bytes | str) -> Iterator[list[str]]:
+    text = _decode(data)
+    yield from _rows(csv.reader(io.StringIO(text), dialect=_dialect(text)))
+
+
+def _is_xlsx(data: bytes | str) -> bool:
+    return isinstance(data, bytes) and data[:4] == b"PK\x03\x04"
+
+
+def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
+    """The first sheet's rows as text (numbers as a spreadsheet shows them: 2, not 2.0)."""
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        rows = sheet.iter_rows(max_row=MAX_IMPORT_ROWS + 2, values_only=True)
+        for row in rows:
+            yield [_xlsx_text(value) for value in row]
+    except (BadZipFile, InvalidFileException, KeyError, IndexError, OSError, ValueError):
+        raise DomainError("import_encoding") from None
+
+
+def _xlsx_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 class _OneColumn(csv.excel):

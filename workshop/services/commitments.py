@@ -1,6 +1,5 @@
 """Commitments: an organisation commits to an activity with a role; the facilitator confirms."""
 
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from typing import TypeVar
@@ -22,7 +21,9 @@ from ..models import (
     Workshop,
 )
 from .activities import get_activity
-from .errors import Conflict, DomainError, NotFound
+from .errors import Conflict, DomainError
+from .lookup import get_in_workshop
+from .organisations import commitment_identity
 from .participants import find_group, lock_participant
 from .text import clean_text
 from .workshops import COMMITMENT_PHASES, bump_version
@@ -31,13 +32,6 @@ from .workshops import COMMITMENT_PHASES, bump_version
 ROLE_ORDER = [r.value for r in CommitmentRole]
 
 T = TypeVar("T")
-
-
-def organisation_key(name: str) -> str:
-    """Fold an organisation's name so that case, accents and spacing do not split it."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split())
 
 
 def by_organisation(entries: Iterable[tuple[str, str, str, T]]) -> list[dict]:
@@ -59,6 +53,18 @@ def by_organisation(entries: Iterable[tuple[str, str, str, T]]) -> list[dict]:
         {"organisation": e["names"].most_common(1)[0][0], "roles": e["roles"], "items": e["items"]}
         for e in table.values()
     ]
+
+
+def combine_commitments(kept: Commitment, other: Commitment) -> None:
+    """Fold `other` into `kept` (one organisation, one activity): the stronger role (lead >
+    co-lead > partner > support), confirmed if either was, timeframe and note of `kept`
+    unless it had none. The caller deletes `other`."""
+    if ROLE_ORDER.index(other.role) < ROLE_ORDER.index(kept.role):
+        kept.role = other.role
+    if other.status == CommitmentStatus.CONFIRMED.value:
+        kept.status = CommitmentStatus.CONFIRMED.value
+    kept.timeframe = kept.timeframe or other.timeframe
+    kept.note = kept.note or other.note
 
 
 def commitments_accepted(workshop: Workshop) -> bool:
@@ -136,14 +142,15 @@ def make_commitment(
         "note": clean_text(note, "note", NOTE_MAX),
     }
     lock_participant(session, participant)
-    key = organisation_key(participant.organisation)
+    organisation_id, name, key = commitment_identity(session, workshop, participant.organisation)
     commitment = _find(session, activity.id, key)
     if commitment is None:
         commitment = Commitment(
             workshop_id=workshop.id,
             activity_id=activity.id,
-            organisation=participant.organisation,
+            organisation=name,
             organisation_key=key,
+            organisation_id=organisation_id,
             group_id=participant.group_id,
             status=CommitmentStatus.PROPOSED.value,
             made_by_id=participant.id,
@@ -172,7 +179,8 @@ def withdraw_commitment(
         raise DomainError("commitments_closed")
     activity = get_activity(session, workshop, activity_id)
     lock_participant(session, participant)
-    commitment = _find(session, activity.id, organisation_key(participant.organisation))
+    key = commitment_identity(session, workshop, participant.organisation)[2]
+    commitment = _find(session, activity.id, key)
     if commitment is not None:
         session.execute(delete(Commitment).where(Commitment.id == commitment.id))
         session.expunge(commitment)
@@ -180,16 +188,7 @@ def withdraw_commitment(
 
 
 def get_commitment(session: Session, workshop: Workshop, commitment_id: object) -> Commitment:
-    if (
-        isinstance(commitment_id, bool)
-        or not isinstance(commitment_id, int)
-        or not 0 < commitment_id < 2**63
-    ):
-        raise NotFound("commitment_not_found")
-    commitment = session.get(Commitment, commitment_id)
-    if commitment is None or commitment.workshop_id != workshop.id:
-        raise NotFound("commitment_not_found")
-    return commitment
+    return get_in_workshop(session, Commitment, workshop, commitment_id, "commitment_not_found")
 
 
 def _confirmed(value: object) -> str:
@@ -212,12 +211,14 @@ def add_commitment(
 ) -> Commitment:
     """The facilitator records a commitment (for an absent partner, say), in any phase."""
     activity = get_activity(session, workshop, activity_id)
-    name = clean_text(organisation, "organisation", ORGANISATION_MAX, required=True)
+    typed = clean_text(organisation, "organisation", ORGANISATION_MAX, required=True)
+    organisation_id, name, key = commitment_identity(session, workshop, typed)
     commitment = Commitment(
         workshop_id=workshop.id,
         activity_id=activity.id,
         organisation=name,
-        organisation_key=organisation_key(name),
+        organisation_key=key,
+        organisation_id=organisation_id,
         group_id=None if group in (None, "") else find_group(workshop, group).id,
         role=parse_role(role),
         timeframe=clean_text(timeframe, "timeframe", TIMEFRAME_MAX),
@@ -247,12 +248,13 @@ def edit_commitment(
     """The facilitator edits or confirms a commitment; arguments left out stay as they are."""
     commitment = get_commitment(session, workshop, commitment_id)
     if organisation is not None:
-        name = clean_text(organisation, "organisation", ORGANISATION_MAX, required=True)
-        key = organisation_key(name)
+        typed = clean_text(organisation, "organisation", ORGANISATION_MAX, required=True)
+        organisation_id, name, key = commitment_identity(session, workshop, typed)
         other = _find(session, commitment.activity_id, key)
         if other is not None and other.id != commitment.id:
             raise Conflict("commitment_exists")
         commitment.organisation, commitment.organisation_key = name, key
+        commitment.organisation_id = organisation_id
     if role is not None:
         commitment.role = parse_role(role)
     if group is not ...:
@@ -321,13 +323,16 @@ def commitment_record(commitment, *, with_author: bool = False) -> dict:
         "activity_id": commitment.activity_id,
         "organisation": commitment.organisation,
         "organisation_key": commitment.organisation_key,
+        "organisation_id": commitment.organisation_id,
         "group_id": commitment.group_id,
         "role": commitment.role,
         "timeframe": commitment.timeframe,
         "note": commitment.note,
         "status": commitment.status,
     }
-    if with_author:
+    if with_author:  # the facilitator's view: who entered it, whom to ask, what it brings
+        record["contact"] = commitment.contact
+        record["resources"] = commitment.resources
         if hasattr(commitment, "made_by_public_id"):  # a row of commitment_rows()
             record["made_by"] = commitment.made_by_public_id
         else:
@@ -345,11 +350,14 @@ def commitment_rows(session: Session, workshop: Workshop) -> list:
             Commitment.activity_id,
             Commitment.organisation,
             Commitment.organisation_key,
+            Commitment.organisation_id,
             Commitment.group_id,
             Commitment.role,
             Commitment.timeframe,
             Commitment.note,
             Commitment.status,
+            Commitment.contact,
+            Commitment.resources,
             Participant.public_id.label("made_by_public_id"),
         )
         .outerjoin(Participant, Participant.id == Commitment.made_by_id)

@@ -1,8 +1,12 @@
 """Consolidation: several workshops' workplans made into one inter-agency workplan.
 
-A source is a workshop of this instance (read live) or one imported from another instance's
-export. Activities of different sources that look alike are proposed for linking
-(`linking.similar_pairs`); the host accepts or rejects each proposal, and may link by hand.
+A source is a workshop of this instance or one imported from another instance's export. A
+workshop of this instance is read as its latest published plan version
+(services/plan_versions.py) when it has one, live otherwise; every activity says which (its
+`version`: "v2", "live", or "export" for an imported one).
+Activities of different sources that look alike (the workshop's similarity engine, in any of
+French, Arabic and English) are proposed for linking; the host accepts or rejects each
+proposal, and may link by hand.
 Accepted links gather activities into link groups; the consolidated view lists every
 activity with its source, its group, and per organisation what it leads and supports.
 """
@@ -15,16 +19,18 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..models import (
-    WORKSHOP_TITLE_MAX,
+    CONSOLIDATION_TITLE_MAX,
     Consolidation,
     ConsolidationLink,
     ConsolidationSource,
     LinkDecision,
 )
-from . import linking
-from .commitments import ROLE_ORDER, by_organisation, organisation_key
+from .commitments import ROLE_ORDER, by_organisation
 from .errors import Conflict, DomainError, NotFound
 from .interchange import build_document, read_upload
+from .organisations import SharedDirectory
+from .plan_versions import document_of, latest_version
+from .similarity import DEFAULT_THRESHOLD, SimilarityIndex
 from .text import clean_text
 from .workshops import get_workshop, get_workshop_by_id
 
@@ -35,7 +41,7 @@ MAX_PROPOSALS = 300
 
 def create_consolidation(session: Session, title: object) -> Consolidation:
     consolidation = Consolidation(
-        title=clean_text(title, "title", WORKSHOP_TITLE_MAX, required=True)
+        title=clean_text(title, "title", CONSOLIDATION_TITLE_MAX, required=True)
     )
     session.add(consolidation)
     session.flush()
@@ -91,7 +97,7 @@ def add_imported_source(
     _check_room(consolidation)
     title = document["workshop"]["title"]
     source = ConsolidationSource(
-        document=json.dumps(document, ensure_ascii=False), label=title[:WORKSHOP_TITLE_MAX]
+        document=json.dumps(document, ensure_ascii=False), label=title[:CONSOLIDATION_TITLE_MAX]
     )
     consolidation.sources.append(source)
     session.flush()
@@ -123,24 +129,69 @@ class Item:
     roles: dict[str, list[dict]]
     timeframe: str
     group: str = ""
+    #: the version of the source's plan it came from: "v2", "live", or "export" (imported)
+    version: str = ""
 
     @property
     def ref(self) -> tuple[int, int]:
         return (self.source_id, self.activity_id)
 
-    @property
-    def text(self) -> str:
-        return f"{self.title}. {self.description}"
+
+#: the provenance of a source without a published version, and of an imported one
+LIVE, EXPORT = "live", "export"
 
 
 def source_document(session: Session, source: ConsolidationSource) -> dict:
-    if source.workshop_id is not None:
-        return build_document(session, get_workshop_by_id(session, source.workshop_id))
-    return json.loads(source.document or "{}")
+    """The source as an export document; a local workshop as its latest published plan version
+    when it has one with activities (`plan_version` says which; None: read live, or an
+    imported export)."""
+    if source.workshop_id is None:
+        return dict(json.loads(source.document or "{}"), plan_version=None)
+    workshop = get_workshop_by_id(session, source.workshop_id)
+    document = build_document(session, workshop)
+    version = latest_version(session, workshop)
+    plan = None if version is None else document_of(version)
+    if version is None or not plan["activities"]:
+        # a plan that retained nothing: all the activities are shown, read live (see _items)
+        return dict(document, plan_version=None)
+    document["activities"] = [
+        {"id": a["id"], "title": a["title"], "description": a["description"], "track": a["track"]}
+        | {"retained": True}
+        for a in plan["activities"]
+    ]
+    document["commitments"] = [
+        {
+            "activity_id": c["activity_id"],
+            "organisation": c["organisation"],
+            "group": None,
+            "role": c["role"],
+            "timeframe": c["timeframe"],
+            "note": c["note"],
+            "contact": c.get("contact", ""),
+            "resources": c.get("resources", ""),
+            "confirmed": c["status"] == "confirmed",
+        }
+        for c in plan["commitments"]
+    ]
+    document["plan_version"] = {
+        "number": version.number,
+        "title": version.title,
+        "published_at": version.published_at.isoformat() + "Z",
+    }
+    return document
+
+
+def provenance(source: ConsolidationSource, document: dict) -> str:
+    """Which version of the source's plan its rows come from: "v2", "live" or "export"."""
+    if source.workshop_id is None:
+        return EXPORT
+    version = document.get("plan_version")
+    return f"v{version['number']}" if version else LIVE
 
 
 def _items(source: ConsolidationSource, document: dict) -> tuple[list[Item], bool]:
     """The source's retained activities; all of them when it retained none (flag True)."""
+    version = provenance(source, document)
     activities = document["activities"]
     retained = [a for a in activities if a["retained"]]
     chosen = retained or activities
@@ -164,6 +215,7 @@ def _items(source: ConsolidationSource, document: dict) -> tuple[list[Item], boo
                 track=activity["track"] or "",
                 roles=roles,
                 timeframe=" / ".join(dict.fromkeys(times)),
+                version=version,
             )
         )
     return items, not retained
@@ -240,11 +292,12 @@ def _source_items(session: Session, source: ConsolidationSource) -> list[Item]:
 
 def consolidated_view(session: Session, consolidation: Consolidation) -> dict:
     """Sources, proposals, link groups, every activity and the per-organisation view."""
-    sources, items = [], []
+    sources, items, directories = [], [], []
     for source in consolidation.sources:
         document = source_document(session, source)
         mine, all_shown = _items(source, document)
         items += mine
+        directories += document.get("organisations", [])
         sources.append(
             {
                 "id": source.id,
@@ -257,6 +310,8 @@ def consolidated_view(session: Session, consolidation: Consolidation) -> dict:
                 "activities": len(mine),
                 "all_activities": all_shown,
                 "participants": document["workshop"].get("participants", 0),
+                "version": provenance(source, document),
+                "plan_version": document.get("plan_version"),
             }
         )
     by_ref = {item.ref: item for item in items}
@@ -297,7 +352,9 @@ def consolidated_view(session: Session, consolidation: Consolidation) -> dict:
             for pair, link in decisions.items()
             if pair[0] in by_ref and pair[1] in by_ref
         ],
-        "organisations": organisation_view(items),
+        "organisations": organisation_view(items, directories),
+        #: the sources' organisation directories (organisations.SharedDirectory reads them)
+        "directories": directories,
         "groups": len({i.group for i in items if i.group}),
     }
 
@@ -307,23 +364,16 @@ def _link_pair(link: ConsolidationLink) -> tuple[tuple[int, int], tuple[int, int
 
 
 def _proposals(items: list[Item], decisions: dict) -> list[dict]:
-    by_source: dict[int, list[Item]] = defaultdict(list)
-    for item in items:
-        by_source[item.source_id].append(item)
-    source_ids = sorted(by_source)
+    """Pairs of activities of different sources that the similarity engine calls alike (the
+    threshold of a workshop's duplicates), undecided ones only, best first."""
+    index = SimilarityIndex((n, item.title, item.description) for n, item in enumerate(items))
     proposals = []
-    for n, left_id in enumerate(source_ids):
-        for right_id in source_ids[n + 1 :]:
-            left, right = by_source[left_id], by_source[right_id]
-            for i, j, score in linking.similar_pairs(
-                [x.text for x in left], [x.text for x in right]
-            ):
-                pair = _ordered(left[i].ref, right[j].ref)
-                if pair in decisions:
-                    continue
-                a, b = (left[i], right[j]) if pair[0] == left[i].ref else (right[j], left[i])
-                proposals.append({"left": a, "right": b, "score": score})
-    proposals.sort(key=lambda p: -p["score"])
+    for pair in index.pairs(DEFAULT_THRESHOLD):
+        left, right = items[pair.a], items[pair.b]
+        if left.source_id == right.source_id or _ordered(left.ref, right.ref) in decisions:
+            continue
+        a, b = (left, right) if left.ref <= right.ref else (right, left)
+        proposals.append({"left": a, "right": b, "score": round(pair.score, 3)})
     return proposals[:MAX_PROPOSALS]
 
 
@@ -354,10 +404,15 @@ def _assign_groups(items: list[Item], accepted: list[tuple]) -> None:
         item.group = labels[root]
 
 
-def organisation_view(items: list[Item]) -> list[dict]:
-    """Per organisation, across workshops: what it leads, co-leads, partners and supports."""
+def organisation_view(items: list[Item], directories: list[dict] | None = None) -> list[dict]:
+    """Per organisation, across workshops: what it leads, co-leads, partners and supports.
+
+    Organisations are matched through the sources' directories (`directories`: their
+    entries, see organisations.SharedDirectory), other names folded (GIZ and giz are one).
+    """
+    shared = SharedDirectory(directories or [])
     commitments = (
-        (organisation_key(commitment["organisation"]), commitment["organisation"], role, item)
+        (*shared.identity(commitment["organisation"]), role, item)
         for item in items
         for role in ROLE_ORDER
         for commitment in item.roles[role]

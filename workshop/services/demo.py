@@ -1,9 +1,12 @@
 """A ready-to-use demo: a national programming workshop, modelled on a real one in Rabat."""
 
+from pathlib import Path
+
 from sqlalchemy.orm import Session
 
 from ..models import Phase, Workshop
 from .activities import add_activity
+from .directory import import_organisations
 from .workshops import create_workshop
 
 GROUPS = [
@@ -15,6 +18,10 @@ GROUPS = [
     "Société civile",
     "Recherche",
 ]
+
+#: the THAMM room's organisations (acronym, names in fr/ar/en, aliases, group), as a directory
+#: file the console imports (docs/workplan.md, "The organisation directory")
+ORGANISATIONS = Path(__file__).with_name("demo_organisations.csv")
 
 TRACKS = [
     "Gouvernance de la migration de main-d'œuvre",
@@ -103,6 +110,7 @@ def create_demo_workshop(session: Session) -> tuple[Workshop, str]:
     )
     for title, description, track in ACTIVITIES:
         add_activity(session, workshop, title=title, description=description, track=TRACKS[track])
+    import_organisations(session, workshop, ORGANISATIONS.read_bytes())
     workshop.phase = Phase.PROPOSING.value
     session.flush()
     return workshop, token

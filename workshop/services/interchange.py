@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from ..models import (
+    ACRONYM_MAX,
     COMMENT_MAX,
     DESCRIPTION_MAX,
     LANGUAGES,
@@ -28,10 +29,12 @@ from .activities import list_activities
 from .comments import comment_counts
 from .commitments import ROLE_ORDER, list_commitments
 from .errors import DomainError
+from .organisations import MAX_ALIASES, MAX_ORGANISATIONS, directory_entries
 from .participants import count_participants
 from .results import compute_results
 from .text import clean_text
 from .timer import iso_utc
+from .wording import ACTIVITY_FIELDS, LIMITS, columns, wording_record
 from .workplan import retained_ids
 
 FORMAT = "atelier-export"
@@ -72,6 +75,8 @@ def build_document(session: Session, workshop: Workshop) -> dict:
                 ],
                 "comments": comments.get(activity.id, 0),
                 "retained": activity.id in keep,
+                # its wordings in other languages, when the facilitator gave some (title_ar...)
+                **wording_record(activity, ACTIVITY_FIELDS),
             }
         )
     visible = {a["id"] for a in activities}
@@ -105,6 +110,7 @@ def build_document(session: Session, workshop: Workshop) -> dict:
         },
         "activities": activities,
         "commitments": commitments,
+        "organisations": directory_entries(session, workshop),
     }
 
 
@@ -178,6 +184,17 @@ def _dict(value: object) -> dict:
     return value
 
 
+def _wordings(item: dict) -> dict[str, str]:
+    """An activity's wordings (optional: title_ar, description_en...), cleaned; none: left out."""
+    out = {}
+    for name in columns(ACTIVITY_FIELDS):
+        field = name.rsplit("_", 1)[0]
+        value = _text(item.get(name, ""), LIMITS[field][0], multiline=LIMITS[field][1])
+        if value:
+            out[name] = value
+    return out
+
+
 def parse_document(raw: object) -> dict:
     """Check and clean an export document from elsewhere; raise import_not_an_export."""
     doc = _dict(raw)
@@ -226,6 +243,7 @@ def parse_document(raw: object) -> dict:
                 ],
                 "comments": _int(item.get("comments", 0), 0, 10**6),
                 "retained": item.get("retained") is True,
+                **_wordings(item),
             }
         )
     commitments = []
@@ -254,4 +272,26 @@ def parse_document(raw: object) -> dict:
         "workshop": workshop,
         "activities": activities,
         "commitments": commitments,
+        "organisations": _organisations(doc.get("organisations", [])),
     }
+
+
+def _organisations(raw: object) -> list[dict]:
+    """The source's organisation directory (absent from older exports: none)."""
+    out = []
+    for item in _list(raw, MAX_ORGANISATIONS):
+        item = _dict(item)
+        out.append(
+            {
+                "acronym": _text(item.get("acronym", ""), ACRONYM_MAX),
+                **{
+                    f"name_{lang}": _text(item.get(f"name_{lang}", ""), ORGANISATION_MAX)
+                    for lang in LANGUAGES
+                },
+                "aliases": [
+                    _text(a, ORGANISATION_MAX, required=True)
+                    for a in _list(item.get("aliases", []), MAX_ALIASES)
+                ],
+            }
+        )
+    return out

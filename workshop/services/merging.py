@@ -19,6 +19,7 @@ from ..models import (
     MergeSource,
     MergeVote,
     Participant,
+    ParticipantStatus,
     Phase,
     Vote,
     VotingMode,
@@ -30,6 +31,7 @@ from .errors import Conflict, DomainError, NotFound
 from .merge_movers import FOLLOWERS, Mover
 from .participants import lock_participants
 from .rules import merged_value
+from .text import record_id
 from .timer import iso_utc
 from .voting import trim_votes_over_limit
 from .workshops import bump_version
@@ -110,13 +112,8 @@ def undo_merge(session: Session, workshop: Workshop, merge_id: object) -> Merge:
 
 
 def get_merge(session: Session, workshop: Workshop, merge_id: object) -> Merge:
-    if isinstance(merge_id, bool) or not isinstance(merge_id, int | str):
-        raise NotFound("merge_not_found")
-    try:
-        key = int(merge_id)
-    except ValueError:
-        raise NotFound("merge_not_found") from None
-    merge = session.get(Merge, key) if 0 < key < 2**63 else None
+    key = record_id(merge_id)
+    merge = session.get(Merge, key) if key is not None else None
     if merge is None or merge.workshop_id != workshop.id:
         raise NotFound("merge_not_found")
     return merge
@@ -246,8 +243,10 @@ def _move_votes(session: Session, workshop: Workshop, merge: Merge) -> None:
 def _restore_votes(session: Session, workshop: Workshop, merge: Merge) -> None:
     """Votes as they were before the merge; a later change to the target vote is kept."""
     rows: dict[int, list[MergeVote]] = defaultdict(list)
+    gone = _not_active(session, {row.participant_id for row in merge.votes})
     for row in merge.votes:
-        rows[row.participant_id].append(row)
+        if row.participant_id not in gone:  # merged into another or removed since: see there
+            rows[row.participant_id].append(row)
     lock_participants(session, rows)
     for participant_id, mine in rows.items():
         current = {
@@ -281,6 +280,19 @@ def _restore_votes(session: Session, workshop: Workshop, merge: Merge) -> None:
     for source in merge.sources:
         if _counted(source.status_before):
             trim_votes_over_limit(session, workshop, session.get(Activity, source.activity_id))
+
+
+def _not_active(session: Session, ids: set[int]) -> set[int]:
+    """Participants merged into another or removed since (participant_merging.py): their
+    votes went to the kept participant or were withdrawn, and an undo gives nothing back."""
+    return set(
+        session.scalars(
+            select(Participant.id).where(
+                Participant.id.in_(sorted(ids)),
+                Participant.status != ParticipantStatus.ACTIVE.value,
+            )
+        )
+    )
 
 
 #: what a merge moves, in order (reverts run in reverse): votes, then what follows them

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Operation, Participant
 from .errors import DomainError
-from .participants import lock_participant
+from .participants import check_still_active, lock_participant
 from .text import clean_op_id
 
 
@@ -76,6 +76,7 @@ def perform_once(
     """
     op_id = clean_op_id(op_id)
     lock_participant(session, participant)
+    check_still_active(session, participant)
     actor = participant_actor(participant.id)
     previous = replayed_result(session, participant.workshop_id, actor, op_id, kind)
     if previous is not None:

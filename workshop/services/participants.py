@@ -5,7 +5,15 @@ import secrets
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from ..models import NAME_MAX, ORGANISATION_MAX, Participant, StakeholderGroup, Workshop
+from ..models import (
+    NAME_MAX,
+    ORGANISATION_MAX,
+    Participant,
+    ParticipantChange,
+    ParticipantStatus,
+    StakeholderGroup,
+    Workshop,
+)
 from .errors import DomainError
 from .text import clean_text
 from .tokens import CODE_ALPHABET, hash_token, new_token
@@ -84,20 +92,62 @@ def _unused_public_id(session: Session, workshop: Workshop) -> str:
 def participant_by_token(
     session: Session, token: object, workshop_id: int | None = None
 ) -> Participant | None:
-    """Return the participant holding `token` (in that workshop, if given), or None."""
+    """Return the participant holding `token` (in that workshop, if given), or None.
+
+    The token of a participant merged into another acts as the kept one; a removed
+    participant's token holds nothing any more.
+    """
+    holder = token_holder(session, token, workshop_id)
+    return None if holder is None else acting_participant(session, holder)
+
+
+def token_holder(
+    session: Session, token: object, workshop_id: int | None = None
+) -> Participant | None:
+    """The participant row whose token this is, before any merge is followed, or None."""
     if not isinstance(token, str) or not 10 <= len(token) <= 100:
         return None
-    participant = session.scalar(
-        select(Participant).where(Participant.token_hash == hash_token(token))
-    )
-    if participant is None or (workshop_id is not None and participant.workshop_id != workshop_id):
+    holder = session.scalar(select(Participant).where(Participant.token_hash == hash_token(token)))
+    if holder is None or (workshop_id is not None and holder.workshop_id != workshop_id):
         return None
-    return participant
+    return holder
+
+
+#: a merge of a merge of ... this deep is a loop, not a room
+_MAX_MERGE_CHAIN = 100
+
+
+def acting_participant(session: Session, participant: Participant) -> Participant | None:
+    """Who acts for `participant`: itself, the one it was merged into (followed), or None
+    when it was removed."""
+    for _ in range(_MAX_MERGE_CHAIN):
+        if participant.status == ParticipantStatus.ACTIVE.value:
+            return participant
+        if participant.status != ParticipantStatus.MERGED.value:
+            return None
+        kept = session.scalar(
+            select(Participant)
+            .join(ParticipantChange, ParticipantChange.kept_id == Participant.id)
+            .where(
+                ParticipantChange.participant_id == participant.id,
+                ParticipantChange.undone_at.is_(None),
+            )
+            .order_by(ParticipantChange.id.desc())
+            .limit(1)
+        )
+        if kept is None:
+            return None
+        participant = kept
+    return None
+
+
+#: the participants who count: neither merged into another nor removed
+ACTIVE = Participant.status == ParticipantStatus.ACTIVE.value
 
 
 def count_participants(session: Session, workshop: Workshop) -> int:
     return session.scalar(
-        select(func.count(Participant.id)).where(Participant.workshop_id == workshop.id)
+        select(func.count(Participant.id)).where(Participant.workshop_id == workshop.id, ACTIVE)
     )
 
 
@@ -106,7 +156,7 @@ def count_by_group(session: Session, workshop: Workshop) -> list[dict]:
     counts = dict(
         session.execute(
             select(Participant.group_id, func.count(Participant.id))
-            .where(Participant.workshop_id == workshop.id)
+            .where(Participant.workshop_id == workshop.id, ACTIVE)
             .group_by(Participant.group_id)
         ).all()
     )
@@ -120,7 +170,7 @@ def organisation_suggestions(session: Session, workshop: Workshop, limit: int = 
     """Organisations already typed in this workshop, most frequent first."""
     rows = session.execute(
         select(Participant.organisation, func.count(Participant.id).label("n"))
-        .where(Participant.workshop_id == workshop.id)
+        .where(Participant.workshop_id == workshop.id, ACTIVE)
         .group_by(Participant.organisation)
         .order_by(func.count(Participant.id).desc(), Participant.organisation)
         .limit(limit)
@@ -132,7 +182,7 @@ def list_participants(session: Session, workshop: Workshop) -> list[Participant]
     return list(
         session.scalars(
             select(Participant)
-            .where(Participant.workshop_id == workshop.id)
+            .where(Participant.workshop_id == workshop.id, ACTIVE)
             .order_by(Participant.joined_at, Participant.id)
         )
     )
@@ -144,7 +194,7 @@ def lock_workshop(session: Session, workshop: Workshop) -> None:
 
 
 _LOCK = (
-    select(Participant.id)
+    select(Participant.id, Participant.status)
     .where(Participant.id.in_(bindparam("ids", expanding=True)))
     .order_by(Participant.id)
     .with_for_update()
@@ -164,16 +214,30 @@ def lock_participants(session: Session, ids) -> None:
     at all, since every transaction there already holds the database's write lock
     (BEGIN IMMEDIATE).
     """
-    transaction = session.get_transaction()
+    # begun now if no statement began it yet: the locks are told apart by their transaction
+    transaction = session.get_transaction() or session.begin()
     held = session.info.get("locked_participants")
     if held is None or held[0] is not transaction:  # a new transaction holds no lock yet
-        held = session.info["locked_participants"] = (transaction, set())
+        held = session.info["locked_participants"] = (transaction, set(), {})
     wanted = sorted({int(i) for i in ids} - held[1])
     if not wanted:
         return
     if session.get_bind().dialect.name != "sqlite":
-        session.execute(_LOCK, {"ids": wanted})
+        # their status as it is once locked: a merge or removal may have committed meanwhile
+        held[2].update({pid: status for pid, status in session.execute(_LOCK, {"ids": wanted})})
     held[1].update(wanted)
+
+
+def check_still_active(session: Session, participant: Participant) -> None:
+    """Refuse a participant's action when, by the time their lock was taken, the facilitator
+    had merged or removed them (their phone is being told; a merged one reconnects as the
+    kept participant). SQLite reads after any such commit already (BEGIN IMMEDIATE)."""
+    held = session.info.get("locked_participants")
+    status = participant.status
+    if held is not None and held[0] is session.get_transaction():
+        status = held[2].get(participant.id, status)
+    if status != ParticipantStatus.ACTIVE.value:
+        raise DomainError("participant_not_active")
 
 
 def lock_participant(session: Session, participant: Participant) -> None:

@@ -19,10 +19,14 @@ from ..models import (
 )
 from .activities import list_activities
 from .comments import list_comments
-from .commitments import ROLE_ORDER, by_organisation, list_commitments, organisation_key
+from .commitments import ROLE_ORDER, by_organisation, list_commitments
+from .group_report import ballot_rows, brought_by, group_names, group_sections
 from .merging import list_merges
+from .organisations import load_directory
 from .participants import count_by_group, list_participants
+from .plan_versions import change_rows, compare_versions, document_of, list_versions
 from .results import compute_results
+from .wording import word
 from .workplan import retained_ids, workplan_issues, workplan_rows
 
 
@@ -80,6 +84,32 @@ def merge_history(session: Session, workshop: Workshop) -> list[dict] | None:
     ]
 
 
+def plan_changes(session: Session, workshop: Workshop) -> dict | None:
+    """The versions of the plan and what changed from the room's plan to the latest (None
+    before the workshop was first closed): what the report tells of the follow-up."""
+    versions = list_versions(session, workshop)
+    if not versions:
+        return None
+    records = []
+    for v in versions:
+        document = document_of(v)  # parsed once per version
+        records.append(
+            {
+                "number": v.number,
+                "title": v.title,
+                "room_plan": v.number == 1,
+                "published_at": local_time(workshop, v.published_at),
+                "activities": len(document["activities"]),
+                "commitments": len(document["commitments"]),
+            }
+        )
+    if len(versions) == 1:
+        return {"versions": records, "latest": 1, "rows": []}
+    latest = versions[-1].number
+    rows = change_rows(compare_versions(session, workshop, 1, latest))
+    return {"versions": records, "latest": latest, "rows": rows}
+
+
 def _voters_by_participant(session: Session, workshop: Workshop) -> set[int]:
     return set(
         session.scalars(
@@ -94,8 +124,9 @@ def _voters_by_participant(session: Session, workshop: Workshop) -> set[int]:
     )
 
 
-def participation(session: Session, workshop: Workshop) -> dict:
-    """Who took part: by stakeholder group and by organisation (names folded together)."""
+def participation(session: Session, workshop: Workshop, language: str | None = None) -> dict:
+    """Who took part: by stakeholder group and by organisation (through the directory, else
+    names folded together)."""
     people = list_participants(session, workshop)
     voted = _voters_by_participant(session, workshop)
     commented = Counter(
@@ -111,19 +142,21 @@ def participation(session: Session, workshop: Workshop) -> dict:
         c.organisation_key
         for c in session.scalars(select(Commitment).where(Commitment.workshop_id == workshop.id))
     )
+    group_names = {g.id: word(g, "name", language) for g in workshop.groups}
     groups = count_by_group(session, workshop)
     voters_by_group = Counter(p.group_id for p in people if p.id in voted)
     for group in groups:
         group["voters"] = voters_by_group.get(group["group_id"], 0)
-    group_names = {g.id: g.name for g in workshop.groups}
+        group["name"] = group_names[group["group_id"]]
     organisations: dict[str, dict] = {}
+    directory = load_directory(session, workshop)
     for person in people:
-        key = organisation_key(person.organisation)
+        _id, name, key = directory.identity(person.organisation)
         entry = organisations.setdefault(
             key,
             {"names": Counter(), "groups": Counter(), "participants": 0, "voters": 0},
         )
-        entry["names"][person.organisation] += 1
+        entry["names"][name] += 1
         entry["groups"][group_names.get(person.group_id, "")] += 1
         entry["participants"] += 1
         entry["voters"] += person.id in voted
@@ -151,10 +184,14 @@ def participation(session: Session, workshop: Workshop) -> dict:
     }
 
 
-def report_data(session: Session, workshop: Workshop, now: datetime | None = None) -> dict:
+def report_data(
+    session: Session, workshop: Workshop, now: datetime | None = None, language: str | None = None
+) -> dict:
     """Everything the report page shows, as plain data (the template only lays it out).
 
     `now` (UTC) is the clock: the session's date defaults to its day in the workshop's zone.
+    Names and titles are the facilitator's wordings in `language` where given (the original
+    otherwise).
     """
     now = now or utcnow()
     results = compute_results(session, workshop)
@@ -164,6 +201,8 @@ def report_data(session: Session, workshop: Workshop, now: datetime | None = Non
     comments = list_comments(session, workshop)
     comment_count = Counter(c.activity_id for c in comments)
     consensus = consensus_by_activity(session, workshop)
+    working = group_names(session, workshop, language)
+    brought = brought_by(session, workshop) if working else {}
     ranked = []
     for entry in results["activities"]:
         activity = activities.get(entry["activity_id"])
@@ -172,8 +211,9 @@ def report_data(session: Session, workshop: Workshop, now: datetime | None = Non
         ranked.append(
             {
                 **entry,
-                "title": activity.title,
-                "track": activity.track.name if activity.track else "",
+                "title": word(activity, "title", language),
+                "track": word(activity.track, "name", language) if activity.track else "",
+                "brought_by": [working[g] for g in brought.get(activity.id, []) if g in working],
                 "retained": activity.id in keep,
                 "comments": comment_count.get(activity.id, 0),
                 "consensus": None if consensus is None else consensus.get(activity.id),
@@ -183,8 +223,14 @@ def report_data(session: Session, workshop: Workshop, now: datetime | None = Non
     tracks: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
         activity = activities[row["activity_id"]]
-        tracks[activity.track.name if activity.track else ""].append(
-            dict(row, title=activity.title, description=activity.description)
+        track = word(activity.track, "name", language) if activity.track else ""
+        tracks[track].append(
+            dict(
+                row,
+                title=word(activity, "title", language),
+                description=word(activity, "description", language),
+                brought_by_names=[working[g] for g in row["brought_by"] if g in working],
+            )
         )
     by_activity: dict[int, list[dict]] = defaultdict(list)
     for comment in comments:
@@ -206,31 +252,62 @@ def report_data(session: Session, workshop: Workshop, now: datetime | None = Non
             "time_zone": time_zone(workshop).key,
         },
         "generated_at": local_time(workshop, now),
-        "groups": [{"id": g.id, "name": g.name} for g in workshop.groups],
-        "participation": participation(session, workshop),
+        "groups": [{"id": g.id, "name": word(g, "name", language)} for g in workshop.groups],
+        "participation": participation(session, workshop, language),
+        "working_groups": working_group_sections(session, workshop, language) if working else [],
+        "rollup": ballot_rows(session, workshop, language, results=results) if working else [],
         "results": ranked,
         "voters": results["voters"],
         "consensus": consensus is not None,
         "workplan": [{"track": name, "rows": rows_} for name, rows_ in tracks.items()],
         "issues": workplan_issues(session, workshop, rows, commitments),
-        "organisations": _organisations(commitments, keep, activities),
+        "organisations": _organisations(commitments, keep, activities, language),
         "commitments": len(commitments),
         "retained": len(rows),
         "comments": [
-            {"title": activities[a].title, "comments": items}
+            {"title": word(activities[a], "title", language), "comments": items}
             for a, items in sorted(
                 by_activity.items(), key=lambda kv: (kv[0] not in keep, -len(kv[1]), kv[0])
             )
         ],
         "merges": merge_history(session, workshop),
+        "plan": plan_changes(session, workshop),
         "role_order": ROLE_ORDER,
     }
 
 
-def _organisations(commitments: list, keep: set[int], activities: dict) -> list[dict]:
+def working_group_sections(
+    session: Session, workshop: Workshop, language: str | None = None
+) -> list[dict]:
+    """A section per working group: its members' organisations (through the directory, as
+    the participation table counts them), its proposals and its pre-vote ranking."""
+    sections = group_sections(session, workshop, language)
+    directory = load_directory(session, workshop)
+    members: dict[int, Counter] = defaultdict(Counter)
+    for person in list_participants(session, workshop):
+        if person.working_group_id is not None:
+            members[person.working_group_id][directory.identity(person.organisation)[1]] += 1
+    for section in sections:
+        section["organisations"] = [
+            {"name": name, "people": n}
+            for name, n in sorted(
+                members[section["id"]].items(), key=lambda kv: (-kv[1], kv[0].casefold())
+            )
+        ]
+    return sections
+
+
+def _organisations(
+    commitments: list, keep: set[int], activities: dict, language: str | None
+) -> list[dict]:
     """Per organisation, the retained activities it leads, co-leads, partners and supports."""
     titles = (
-        (c.organisation_key, c.organisation, c.role, activities[c.activity_id].title)
+        (
+            c.organisation_key,
+            c.organisation,
+            c.role,
+            word(activities[c.activity_id], "title", language),
+        )
         for c in commitments
         if c.activity_id in keep and c.activity_id in activities
     )

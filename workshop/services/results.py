@@ -1,16 +1,45 @@
-"""Results: tallies, ranking and the split by stakeholder group, recomputed from the votes."""
+"""Results: tallies, ranking and the split by stakeholder group, recomputed from the votes.
+
+Once the working groups rolled up (rollup.py), the plenary's results are those of the ballot's
+activities only, each with its provenance (the group that brought it, its pre-vote there).
+"""
 
 from collections import defaultdict
 
 from sqlalchemy import case, func, literal_column, select
 from sqlalchemy.orm import Session
 
-from ..models import Activity, ActivityStatus, Participant, Vote, VotingMode, Workshop
+from ..models import Activity, ActivityStatus, BallotEntry, Participant, Vote, VotingMode, Workshop
 from . import consensus
+
+#: what a ballot entry tells of where an activity comes from
+PROVENANCE_FIELDS = (
+    "working_group_id",
+    "prevote_rank",
+    "prevote_total",
+    "prevote_voters",
+    "marked",
+)
+
+
+def provenance(entry: BallotEntry) -> dict:
+    return {field: getattr(entry, field) for field in PROVENANCE_FIELDS}
+
+
+def ballot_entries(session: Session, workshop: Workshop) -> list[BallotEntry]:
+    """The plenary's ballot in presenting order ([]: no roll-up, every activity is voted on)."""
+    return list(
+        session.scalars(
+            select(BallotEntry)
+            .where(BallotEntry.workshop_id == workshop.id)
+            .order_by(BallotEntry.position, BallotEntry.id)
+        )
+    )
 
 
 def compute_results(session: Session, workshop: Workshop) -> dict:
-    """Ranked results of the visible activities, with each group's share and consensus."""
+    """Ranked results of the visible activities, with each group's share and consensus;
+    of the ballot's activities only once there is a ballot, each with its provenance."""
     mean = workshop.voting_mode == VotingMode.SCORE.value
     support = (
         case((Vote.value >= consensus.SCORE_SUPPORT, 1), else_=0) if mean else literal_column("1")
@@ -20,6 +49,9 @@ def compute_results(session: Session, workshop: Workshop) -> dict:
         Activity.workshop_id == workshop.id,
         Activity.status == ActivityStatus.VISIBLE.value,
     )
+    entries = {e.activity_id: e for e in ballot_entries(session, workshop)}
+    if entries:  # the ballot already read: its ids, not a subquery of it in each query
+        visible = (*visible, Activity.id.in_(list(entries)))
     rows = session.execute(
         select(
             Vote.activity_id,
@@ -58,21 +90,16 @@ def compute_results(session: Session, workshop: Workshop) -> dict:
         by_group = per_group.get(activity_id, {})
         count = sum(c for c, _ in by_group.values())
         points = sum(t for _, t in by_group.values())
-        items.append(
-            {
-                "activity_id": activity_id,
-                "total": _total(points, count, mean),
-                "voters": count,
-                "by_group": [_group_share(g.id, by_group, mean) for g in groups],
-            }
-        )
-    items.sort(key=lambda r: (-r["total"], -r["voters"], r["activity_id"]))
-    rank, previous = 0, None
-    for position, item in enumerate(items, start=1):
-        key = (item["total"], item["voters"])
-        if key != previous:
-            rank, previous = position, key
-        item["rank"] = rank
+        item = {
+            "activity_id": activity_id,
+            "total": support_total(points, count, mean),
+            "voters": count,
+            "by_group": [_group_share(g.id, by_group, mean) for g in groups],
+        }
+        if entries:
+            item["provenance"] = provenance(entries[activity_id])
+        items.append(item)
+    ranked(items)
     counts = {
         activity_id: [
             consensus.GroupCounts(
@@ -98,12 +125,26 @@ def compute_results(session: Session, workshop: Workshop) -> dict:
     }
 
 
+def ranked(items: list[dict]) -> list[dict]:
+    """Sort by total desc, voters desc, activity id asc, and set each one's `rank` (the same
+    rank for the same total and voters); the items are changed in place and returned."""
+    items.sort(key=lambda r: (-r["total"], -r["voters"], r["activity_id"]))
+    rank, previous = 0, None
+    for position, item in enumerate(items, start=1):
+        key = (item["total"], item["voters"])
+        if key != previous:
+            rank, previous = position, key
+        item["rank"] = rank
+    return items
+
+
 def _group_share(group_id: int, groups: dict[int, tuple[int, int]], mean: bool) -> dict:
     count, points = groups.get(group_id, (0, 0))
-    return {"group_id": group_id, "total": _total(points, count, mean), "voters": count}
+    return {"group_id": group_id, "total": support_total(points, count, mean), "voters": count}
 
 
-def _total(points: int, count: int, mean: bool) -> float | int:
+def support_total(points: int, count: int, mean: bool) -> float | int:
+    """An activity's total: its points (dots, approvals), or its mean score."""
     if not mean:
         return points
     return round(points / count, 2) if count else 0

@@ -8,8 +8,11 @@ no page copies a number (STYLE 12).
 from collections.abc import Callable, Iterable
 
 from ..models import (
+    ACRONYM_MAX,
     COMMENT_MAX,
+    CONSOLIDATION_TITLE_MAX,
     DESCRIPTION_MAX,
+    MAX_RETAIN,
     NAME_MAX,
     NOTE_MAX,
     ORGANISATION_MAX,
@@ -24,8 +27,11 @@ from ..models import (
     VotingMode,
     Workshop,
 )
+from .access import LABEL_MAX, PIN_MAX
 from .errors import DomainError
 from .text import clean_int
+from .tokens import CODE_INPUT_MAX
+from .workshops import TIME_ZONE_MAX
 
 #: what a dots vote may be asked for before the cap is checked (a typo, not a rule)
 POINTS_MAX = 1000
@@ -49,12 +55,19 @@ def page_limits() -> dict:
         "title_max": TITLE_MAX,
         "description_max": DESCRIPTION_MAX,
         "organisation_max": ORGANISATION_MAX,
+        "acronym_max": ACRONYM_MAX,
         "name_max": NAME_MAX,
         "workshop_title_max": WORKSHOP_TITLE_MAX,
         "workshop_description_max": WORKSHOP_DESCRIPTION_MAX,
         "timeframe_max": TIMEFRAME_MAX,
         "note_max": NOTE_MAX,
         "comment_max": COMMENT_MAX,
+        "pin_max": PIN_MAX,
+        "code_max": CODE_INPUT_MAX,
+        "time_zone_max": TIME_ZONE_MAX,
+        "cohost_label_max": LABEL_MAX,
+        "consolidation_title_max": CONSOLIDATION_TITLE_MAX,
+        "retain_max": MAX_RETAIN,
     }
 
 
@@ -109,6 +122,27 @@ def check_new_approval(workshop: Workshop, approvals: int) -> None:
         raise DomainError("over_approvals", max=workshop.budget)
 
 
+def vote_value(
+    workshop: Workshop, points: object, score: object, others: list[int], *, new: bool
+) -> int:
+    """The value a vote (or a table's pre-vote) takes under the workshop's rule, the voter's
+    `others` being the values of their other votes there; 0: a dots vote taken back.
+
+    `new`: the voter has no vote on this activity yet (approval counts it against the budget).
+    """
+    mode = VotingMode(workshop.voting_mode)
+    if mode is VotingMode.DOTS:
+        value = clean_points(workshop, points)
+        if value:
+            check_dots_room(workshop, value, spent(workshop, others))
+        return value
+    if mode is VotingMode.SCORE:
+        return clean_score(score)
+    if new:
+        check_new_approval(workshop, len(others))
+    return 1
+
+
 def merged_value(
     workshop: Workshop,
     target: int | None,
@@ -129,6 +163,44 @@ def merged_value(
         return 0  # only hidden sources were approved, and the budget is used up
     room = workshop.budget - spent_elsewhere()
     return max(0, min(workshop.per_activity_cap, (target or 0) + sum(sources), room))
+
+
+def combined_votes(
+    workshop: Workshop,
+    kept: dict[int, int],
+    merged: dict[int, int],
+    counted: Callable[[int], bool],
+) -> dict[int, int]:
+    """The kept participant's votes (activity -> value) once another one is merged into them.
+
+    Their own votes stay as they are; the other's are added activity by activity, in activity
+    order: dots within the per-activity cap and the room left in the budget, approvals while
+    the budget has room, scores as the stronger of the two. What finds no room is returned to
+    nobody: the person has one budget. `counted(activity)`: whether votes there spend from
+    the budget now (visible activities); the others combine within the cap only, and a
+    restore trims them as it trims anyone's.
+    """
+    mode = workshop.voting_mode
+    result = dict(kept)
+    spent_now = spent(workshop, (v for a, v in kept.items() if counted(a)))
+    for activity in sorted(merged):
+        mine = result.get(activity, 0)
+        if mode == VotingMode.SCORE.value:
+            result[activity] = max(mine, merged[activity])
+            continue
+        if mode == VotingMode.APPROVAL.value:
+            add = 0 if mine else 1
+            if add and counted(activity) and workshop.budget is not None:
+                add = min(add, workshop.budget - spent_now)
+        else:
+            add = min(merged[activity], workshop.per_activity_cap - mine)
+            if counted(activity):
+                add = min(add, workshop.budget - spent_now)
+        if add > 0:
+            result[activity] = mine + add
+            if counted(activity):
+                spent_now += add
+    return result
 
 
 def over_budget(workshop: Workshop, spent_now: int) -> int:

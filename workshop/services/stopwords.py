@@ -2,12 +2,13 @@
 
 Written as people type them; `similarity.normalise` is applied before use, so accents, case,
 hamza forms and diacritics need not be listed twice.
+"eu" (had) is left out of the French words: it is also "EU", the European Union.
 """
 
 FRENCH = """
 a à afin ai aie aient ainsi alors après as au aucun aucune auprès aussi autre autres aux avec
 avoir c ça ce ceci cela celle celles celui ces cet cette chaque chez ci comme comment contre d
-dans de des deux donc dont du elle elles en encore entre est et été être eu eux il ils j je
+dans de des deux donc dont du elle elles en encore entre est et été être eux il ils j je
 jusqu l la le les leur leurs lors lui m ma mais me même mes moi mon n ne ni nos notre nous o
 on ont ou où par parmi pas pendant peu peut plus pour qu quand que quel quelle quelles quels
 qui s sa sans se selon ses si son sont sous sur t ta te tes toi ton tous tout toute toutes

@@ -119,3 +119,14 @@ def activity_key(activity_id: object) -> int:
     if not 0 < key < 2**63:  # the database refuses (500) an id beyond a 64-bit integer
         raise NotFound("activity_not_found")
     return key
+
+
+def record_id(value: object) -> int | None:
+    """A record id a client sent, as an integer the database accepts; None when it is none."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return None
+    try:
+        key = int(value)
+    except ValueError:
+        return None
+    return key if 0 < key < 2**63 else None  # the database refuses (500) a larger one

@@ -37,6 +37,7 @@ def control_timer(
     seconds: object = None,
     *,
     now: datetime | None = None,
+    clock: object | None = None,
 ) -> Workshop:
     """Apply one of the facilitator's timer actions.
 
@@ -45,57 +46,61 @@ def control_timer(
     - `pause`: stop the clock, keeping what is left (nothing happens unless it runs).
     - `add` with `seconds`: more time on a running or paused countdown.
     - `reset`: back to the full duration, stopped.
+
+    `clock`: another holder of `timer_*` fields (a working group's countdown); the workshop's
+    version counts the change all the same.
     """
     now = now or utcnow()
+    clock = workshop if clock is None else clock
     if action not in TIMER_ACTIONS:
         raise DomainError("timer_action_invalid")
-    running = workshop.timer_ends_at is not None
-    paused = workshop.timer_remaining_ms is not None
+    running = clock.timer_ends_at is not None
+    paused = clock.timer_remaining_ms is not None
     if action == "start":
         if seconds not in (None, ""):
             duration = clean_int(seconds, "seconds", 1, TIMER_MAX_SECONDS)
-            workshop.timer_seconds = duration
-            workshop.timer_ends_at = now + timedelta(seconds=duration)
-            workshop.timer_remaining_ms = None
+            clock.timer_seconds = duration
+            clock.timer_ends_at = now + timedelta(seconds=duration)
+            clock.timer_remaining_ms = None
         elif paused:
-            workshop.timer_ends_at = now + timedelta(milliseconds=workshop.timer_remaining_ms)
-            workshop.timer_remaining_ms = None
-        elif running and workshop.timer_ends_at > now:
+            clock.timer_ends_at = now + timedelta(milliseconds=clock.timer_remaining_ms)
+            clock.timer_remaining_ms = None
+        elif running and clock.timer_ends_at > now:
             return workshop  # already running: a double tap changes nothing
-        elif workshop.timer_seconds:
-            workshop.timer_ends_at = now + timedelta(seconds=workshop.timer_seconds)
+        elif clock.timer_seconds:
+            clock.timer_ends_at = now + timedelta(seconds=clock.timer_seconds)
         else:
             raise DomainError("field_required", field="seconds")
     elif action == "pause":
         if not running:
             return workshop
-        workshop.timer_remaining_ms = _ms(workshop.timer_ends_at - now)
-        workshop.timer_ends_at = None
+        clock.timer_remaining_ms = _ms(clock.timer_ends_at - now)
+        clock.timer_ends_at = None
     elif action == "add":
         if seconds in (None, ""):
             raise DomainError("field_required", field="seconds")
         extra = clean_int(seconds, "seconds", 1, TIMER_MAX_SECONDS)
         if running:
-            left = _ms(workshop.timer_ends_at - now)
+            left = _ms(clock.timer_ends_at - now)
             if left + extra * 1000 > TIMER_MAX_SECONDS * 1000:
                 raise DomainError(
                     "field_out_of_range", field="seconds", min=1, max=TIMER_MAX_SECONDS
                 )
-            workshop.timer_ends_at = now + timedelta(milliseconds=left + extra * 1000)
+            clock.timer_ends_at = now + timedelta(milliseconds=left + extra * 1000)
         elif paused:
-            if workshop.timer_remaining_ms + extra * 1000 > TIMER_MAX_SECONDS * 1000:
+            if clock.timer_remaining_ms + extra * 1000 > TIMER_MAX_SECONDS * 1000:
                 raise DomainError(
                     "field_out_of_range", field="seconds", min=1, max=TIMER_MAX_SECONDS
                 )
-            workshop.timer_remaining_ms += extra * 1000
+            clock.timer_remaining_ms += extra * 1000
         else:
             raise DomainError("timer_not_started")
-        workshop.timer_seconds = min(TIMER_MAX_SECONDS, (workshop.timer_seconds or 0) + extra)
+        clock.timer_seconds = min(TIMER_MAX_SECONDS, (clock.timer_seconds or 0) + extra)
     else:  # reset
         if not running and not paused:
             return workshop
-        workshop.timer_ends_at = None
-        workshop.timer_remaining_ms = None
+        clock.timer_ends_at = None
+        clock.timer_remaining_ms = None
     bump_version(session, workshop)
     return workshop
 

@@ -5,6 +5,8 @@ import secrets
 
 #: no 0/O, 1/I/L: codes are read off a projector and typed on phones
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+#: characters of a typed join code that are looked at (codes are 6; spaces and dashes go)
+CODE_INPUT_MAX = 12
 
 
 def new_token() -> str:
@@ -21,4 +23,4 @@ def new_code(length: int = 6) -> str:
 
 def normalise_code(raw: str) -> str:
     """Accept what a tired person types: spaces, dashes, lower case."""
-    return "".join(ch for ch in raw.upper() if ch.isascii() and ch.isalnum())[:12]
+    return "".join(ch for ch in raw.upper() if ch.isascii() and ch.isalnum())[:CODE_INPUT_MAX]

@@ -1,12 +1,13 @@
 """Votes: the server is the only judge of the workshop's voting rule."""
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, exists, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..models import (
     Activity,
     ActivityStatus,
+    BallotEntry,
     Participant,
     Phase,
     Vote,
@@ -16,14 +17,11 @@ from ..models import (
 from .errors import DomainError, NotFound
 from .participants import lock_participant, lock_participants
 from .rules import (
-    check_dots_room,
-    check_new_approval,
-    clean_points,
-    clean_score,
     left,
     limited_by_budget,
     over_budget,
     spent,
+    vote_value,
 )
 from .text import activity_key
 from .workshops import bump_version
@@ -34,9 +32,20 @@ from .workshops import bump_version
 #: stays out of the hot path.
 _VOTES = Vote.__table__
 _ACTIVITIES = Activity.__table__
-_ACTIVITY = select(_ACTIVITIES.c.workshop_id, _ACTIVITIES.c.status).where(
-    _ACTIVITIES.c.id == bindparam("activity_id")
-)
+_BALLOT = BallotEntry.__table__
+#: the activity voted on, and whether the workshop has a ballot (a roll-up: rollup.py) and it
+#: is on it: one indexed read, as before the ballot existed
+_ACTIVITY = select(
+    _ACTIVITIES.c.workshop_id,
+    _ACTIVITIES.c.status,
+    exists().where(_BALLOT.c.workshop_id == _ACTIVITIES.c.workshop_id).label("has_ballot"),
+    exists()
+    .where(
+        _BALLOT.c.workshop_id == _ACTIVITIES.c.workshop_id,
+        _BALLOT.c.activity_id == _ACTIVITIES.c.id,
+    )
+    .label("on_ballot"),
+).where(_ACTIVITIES.c.id == bindparam("activity_id"))
 _MY_VOTES = (
     select(_VOTES.c.id, _VOTES.c.activity_id, _VOTES.c.value)
     .join(_ACTIVITIES, _ACTIVITIES.c.id == _VOTES.c.activity_id)
@@ -52,8 +61,19 @@ _UPDATE_VOTE = (
 )
 
 
-def _votable(session: Session, workshop: Workshop, participant: Participant, activity_id) -> int:
-    """The id of a visible activity of the workshop that may be voted on now, or raise."""
+def _votable(
+    session: Session,
+    workshop: Workshop,
+    participant: Participant,
+    activity_id,
+    *,
+    withdrawing: bool = False,
+) -> int:
+    """The id of a visible activity of the workshop that may be voted on now, or raise.
+
+    Once there is a ballot, only its activities; a vote cast elsewhere before the roll-up
+    may still be withdrawn (`withdrawing`), so that its dots come back.
+    """
     if participant.workshop_id != workshop.id:
         raise DomainError("participant_unknown")
     if workshop.phase != Phase.VOTING.value:
@@ -66,6 +86,8 @@ def _votable(session: Session, workshop: Workshop, participant: Participant, act
         raise DomainError("activity_merged")
     if row.status != ActivityStatus.VISIBLE.value:
         raise DomainError("activity_hidden")
+    if row.has_ballot and not row.on_ballot and not withdrawing:
+        raise DomainError("not_on_ballot")
     return key
 
 
@@ -108,24 +130,14 @@ def _cast(session, workshop, participant, activity_id, points, score):
     """The vote (or None) and the participant's visible votes after it, as (activity, value)."""
     activity = _votable(session, workshop, participant, activity_id)
     lock_participant(session, participant)
-    mode = VotingMode(workshop.voting_mode)
     # One read gives the vote being changed, the dots spent elsewhere and the supports.
     mine = _my_vote_rows(session, participant)
     existing = next((row for row in mine if row.activity_id == activity), None)
-    if mode is VotingMode.DOTS:
-        value = clean_points(workshop, points)
-        if value == 0:
-            _withdraw(session, workshop, existing)
-            return None, [(r.activity_id, r.value) for r in mine if r.activity_id != activity]
-        check_dots_room(
-            workshop, value, spent(workshop, (r.value for r in mine if r.activity_id != activity))
-        )
-    elif mode is VotingMode.SCORE:
-        value = clean_score(score)
-    else:
-        value = 1
-        if existing is None:
-            check_new_approval(workshop, len(mine))
+    others = [r.value for r in mine if r.activity_id != activity]
+    value = vote_value(workshop, points, score, others, new=existing is None)
+    if value == 0:  # dots taken back
+        _withdraw(session, workshop, existing)
+        return None, [(r.activity_id, r.value) for r in mine if r.activity_id != activity]
     # Core statements, not the unit of work: a flush cost more than the rest of the vote.
     if existing is None:
         vote_id = session.execute(
@@ -150,7 +162,7 @@ def withdraw_vote(
     session: Session, workshop: Workshop, participant: Participant, activity_id: object
 ) -> None:
     """Remove the participant's vote on one activity (nothing to remove is not an error)."""
-    activity = _votable(session, workshop, participant, activity_id)
+    activity = _votable(session, workshop, participant, activity_id, withdrawing=True)
     lock_participant(session, participant)
     mine = _my_vote_rows(session, participant)
     _withdraw(session, workshop, next((row for row in mine if row.activity_id == activity), None))

@@ -8,6 +8,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from ..models import (
+    MAX_RETAIN,
     Activity,
     ActivityStatus,
     Comment,
@@ -22,13 +23,15 @@ from .activities import get_activity, list_activities
 from .comments import SCREEN_COMMENTS, comment_counts, comment_records, my_comments
 from .commitments import (
     ROLE_ORDER,
+    combine_commitments,
     commitment_record,
     commitment_rows,
     commitments_accepted,
     list_commitments,
-    organisation_key,
 )
 from .errors import DomainError
+from .group_report import brought_by
+from .organisations import commitment_identity
 from .results import compute_results
 from .text import clean_int
 from .workshops import bump_version
@@ -37,7 +40,6 @@ from .workshops import bump_version
 OVERCOMMITTED_FACTOR = 2
 #: ... and at least this many (three commitments is never "far more than others")
 OVERCOMMITTED_MIN = 4
-MAX_RETAIN = 200
 
 RankingKey = Callable[[dict, int], tuple]
 
@@ -160,13 +162,15 @@ def workplan_rows(
     """One row per retained visible activity, in track order then results rank.
 
     Each row: activity id, track id, rank, one list of commitment records per role, the
-    timeframe (the lead's, else every distinct one), and its gaps: `no_lead`, `lead_conflict`.
+    timeframe (the lead's, else every distinct one), its gaps: `no_lead`, `lead_conflict`,
+    and `brought_by`: the working groups that brought it to the plenary ([] without a ballot).
     """
     keep = retained_ids(session, workshop)
     activities = [a for a in list_activities(session, workshop) if a.id in keep]
     commitments = list_commitments(session, workshop) if commitments is None else commitments
     results = compute_results(session, workshop) if results is None else results
     rank = {r["activity_id"]: r["rank"] for r in results["activities"]}
+    provenance = brought_by(session, workshop)
     track_order = {t.id: i for i, t in enumerate(workshop.tracks)}
     by_activity: dict[int, list[Commitment]] = defaultdict(list)
     for commitment in commitments:
@@ -185,6 +189,7 @@ def workplan_rows(
                 **roles,
                 "timeframe": _timeframe(mine),
                 "gaps": activity_gaps(mine),
+                "brought_by": provenance.get(activity.id, []),
             }
         )
     rows.sort(
@@ -316,7 +321,7 @@ PUBLIC_COMMITMENT_FIELDS = (
 def my_contributions(session: Session, workshop: Workshop, participant: Participant) -> dict:
     """What a phone needs to know of its own comments and its organisation's commitments."""
     return {
-        "organisation_key": organisation_key(participant.organisation),
+        "organisation_key": commitment_identity(session, workshop, participant.organisation)[2],
         "my_comments": my_comments(session, workshop, participant),
     }
 
@@ -354,12 +359,7 @@ def move_activity_contributions(
             commitment.activity_id = target.id
             moved_commitments += 1
             continue
-        if ROLE_ORDER.index(commitment.role) < ROLE_ORDER.index(kept.role):
-            kept.role = commitment.role
-        if commitment.status == CommitmentStatus.CONFIRMED.value:
-            kept.status = CommitmentStatus.CONFIRMED.value
-        kept.timeframe = kept.timeframe or commitment.timeframe
-        kept.note = kept.note or commitment.note
+        combine_commitments(kept, commitment)
         session.delete(commitment)
         combined += 1
     retained = False

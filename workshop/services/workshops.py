@@ -24,6 +24,7 @@ from ..models import (
     VotingMode,
     Workshop,
 )
+from . import wording
 from .errors import DomainError, Forbidden, NotFound
 from .text import clean_int, clean_text
 from .tokens import hash_token, new_code, new_token, normalise_code
@@ -80,20 +81,26 @@ def parse_voting_rule(raw: object) -> VotingRule:
     return VotingRule(mode, budget, cap)
 
 
-def _clean_names(raw: object, field: str, limit: int, required: bool) -> list[str]:
+def _clean_names(
+    raw: object, field: str, limit: int, required: bool
+) -> list[tuple[str, dict[str, str]]]:
+    """Names, one per line (or a list), each with its wording in other languages:
+    "Gouvernement | ar: الحكومة | en: Government" (wording.parse_line)."""
     if raw is None:
         raw = []
     if isinstance(raw, str):
         raw = raw.splitlines()
     if not isinstance(raw, list):
         raise DomainError("field_invalid", field=field)
-    names: list[str] = []
+    names: list[tuple[str, dict[str, str]]] = []
     seen: set[str] = set()
     for item in raw:
-        name = clean_text(item, field, NAME_MAX)
+        original, wordings = wording.parse_line(item)
+        name = clean_text(original, field, NAME_MAX)
         if name and name.casefold() not in seen:
             seen.add(name.casefold())
-            names.append(name)
+            cleaned = {k: wording.clean_wording("name", k[-2:], v) for k, v in wordings.items()}
+            names.append((name, {k: v for k, v in cleaned.items() if v and v != name}))
     if required and not names:
         raise DomainError("groups_required")
     if len(names) > limit:
@@ -133,12 +140,12 @@ def create_workshop(
         screen_key=new_token(),
     )
     workshop.groups = [
-        StakeholderGroup(name=n, position=i)
-        for i, n in enumerate(_clean_names(groups, "groups", MAX_GROUPS, required=True))
+        StakeholderGroup(name=n, position=i, **w)
+        for i, (n, w) in enumerate(_clean_names(groups, "groups", MAX_GROUPS, required=True))
     ]
     workshop.tracks = [
-        Track(name=n, position=i)
-        for i, n in enumerate(_clean_names(tracks, "tracks", MAX_TRACKS, required=False))
+        Track(name=n, position=i, **w)
+        for i, (n, w) in enumerate(_clean_names(tracks, "tracks", MAX_TRACKS, required=False))
     ]
     session.add(workshop)
     session.flush()
@@ -271,6 +278,14 @@ AUTO_SCENES = {
     Phase.CLOSED.value: ScreenScene.RESULTS.value,
 }
 
+#: what the automatic scene shows once the working groups' roll-up has made a ballot: the
+#: roll-up until the plenary votes, then its results (with each activity's provenance)
+AUTO_BALLOT_SCENES = {
+    **AUTO_SCENES,
+    Phase.SETUP.value: ScreenScene.ROLLUP.value,
+    Phase.PROPOSING.value: ScreenScene.ROLLUP.value,
+}
+
 
 def set_screen_scene(workshop: Workshop, scene: object) -> None:
     """Show `scene` (a ScreenScene value) on the big screen, and keep the two flags in step."""
@@ -297,9 +312,13 @@ def parse_session_date(value: object) -> date | None:
     raise DomainError("field_invalid", field="session_date")
 
 
+#: the longest IANA time zone name taken (the longest known is 32 characters)
+TIME_ZONE_MAX = 64
+
+
 def parse_time_zone(value: object) -> str:
     """An IANA time zone name this server knows, e.g. "Africa/Casablanca"."""
-    if isinstance(value, str) and 0 < len(value) <= 64:
+    if isinstance(value, str) and 0 < len(value) <= TIME_ZONE_MAX:
         try:
             return ZoneInfo(value).key
         except (ZoneInfoNotFoundError, ValueError, OSError):
@@ -379,6 +398,21 @@ def versions_bumped_at_end(session: Session) -> Iterator[None]:
             session.execute(_BUMP, {"workshop_id": workshop_id, "by": count})
     finally:
         session.info.pop(_DEFERRED, None)
+
+
+def set_name_wordings(
+    session: Session, workshop: Workshop, kind: str, item_id: object, values: object
+) -> StakeholderGroup | Track:
+    """The facilitator gives a stakeholder group's (`kind` "group") or a track's ("track")
+    name in other languages: {"name_ar": ..., "name_en": ...}; "" removes one."""
+    items = workshop.groups if kind == "group" else workshop.tracks
+    found = [i for i in items if not isinstance(item_id, bool) and i.id == item_id]
+    if not found:
+        raise NotFound(f"{kind}_not_found")
+    wording.set_wordings(found[0], ("name",), values)
+    session.flush()
+    bump_version(session, workshop)
+    return found[0]
 
 
 def list_workshops(session: Session) -> list[Workshop]:

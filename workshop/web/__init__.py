@@ -11,6 +11,7 @@ from ..auth import PinRefused, record_pin_failure
 from ..messages import error_message, error_payload
 from ..ratelimit import RateLimited
 from ..services.errors import DomainError
+from .common import read_body_first
 from .context import register_context
 
 log = logging.getLogger(__name__)
@@ -39,18 +40,37 @@ def wants_json() -> bool:
 def register_web(app: Flask) -> None:
     from .api import bp as api_bp
     from .consolidation import bp as consolidation_bp
+    from .consolidation_api import bp as consolidation_api_bp
     from .facilitator import bp as facilitator_bp
+    from .follow_up_api import bp as follow_up_api_bp
+    from .follow_up_page import bp as follow_up_page_bp
+    from .organisations_api import bp as organisations_api_bp
+    from .outcome import bp as outcome_bp
     from .participant import bp as participant_bp
+    from .participants_api import bp as participants_api_bp
+    from .plan_api import bp as plan_api_bp
     from .report import bp as report_bp
+    from .rollup_api import bp as rollup_api_bp
     from .screen import bp as screen_bp
+    from .table import bp as table_bp
+    from .working_groups_api import bp as working_groups_api_bp
     from .workplan_api import bp as workplan_api_bp
 
     app.json = JSONProvider(app)  # every request body is read through it (request.get_json)
-    for bp in (api_bp, facilitator_bp, participant_bp, screen_bp):
+    for bp in (api_bp, facilitator_bp, participant_bp, screen_bp, table_bp):
         app.register_blueprint(bp)
-    for bp in (workplan_api_bp, report_bp, consolidation_bp):
+    for bp in (workplan_api_bp, plan_api_bp, organisations_api_bp, report_bp, consolidation_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(participants_api_bp)
+    app.register_blueprint(follow_up_api_bp)
+    app.register_blueprint(follow_up_page_bp)
+    app.register_blueprint(outcome_bp)
+    app.register_blueprint(consolidation_api_bp)
+    app.register_blueprint(working_groups_api_bp)
+    app.register_blueprint(rollup_api_bp)
     register_context(app)
+
+    app.before_request(read_body_first)  # before any transaction (web/common.py)
 
     @app.get("/healthz")
     def healthz():

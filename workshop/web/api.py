@@ -14,13 +14,18 @@ from ..auth import (
     require_facilitator,
 )
 from ..db import transaction
-from ..models import ActivityStatus
+from ..models import ActivityStatus, Phase
 from ..services import access as access_service
 from ..services import activities as activity_service
 from ..services import duplicates as duplicate_service
 from ..services import merging as merge_service
+from ..services import outcome as outcome_service
 from ..services import participants as participant_service
+from ..services import plan_versions as plan_service
+from ..services import rollup as rollup_service
 from ..services import timer as timer_service
+from ..services import wording
+from ..services import working_groups as working_groups_service
 from ..services import workshops as workshop_service
 from ..services.errors import DomainError, Forbidden, NotFound
 from ..services.results import compute_results
@@ -29,7 +34,7 @@ from ..services.similarity import DEFAULT_THRESHOLD
 from ..services.state import activity_record, workshop_state
 from ..services.timer import iso_utc
 from ..services.voting import my_votes
-from .common import json_body, public_base_url, workshop_links
+from .common import csv_conventions, json_body, public_base_url, workshop_links
 from .routes import ANYONE, PARTICIPANT, Edge, facilitator_route, workshop_route
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -79,9 +84,11 @@ def _is_facilitator(db, workshop) -> bool:
     token = bearer_token()
     if token is not None:
         try:
-            access_service.token_grant(db, workshop, token)
+            grant = access_service.token_grant(db, workshop, token)
         except Forbidden:
             return False
+        if grant.is_table:
+            return False  # a table link reads what phones read; its group's own routes say more
         require_facilitator(db, workshop)
         return True
     return console_grant(db, workshop) is not None
@@ -116,6 +123,12 @@ def update_workshop(edge: Edge):
         venue=data.get("venue"),
         time_zone=data.get("time_zone"),
     )
+    if data.get("working_group_choice") is not None:
+        working_groups_service.set_working_group_choice(
+            edge.db, edge.workshop, data["working_group_choice"]
+        )
+    if "rollup_focus_group_id" in data:  # null: every group again
+        rollup_service.set_rollup_focus(edge.db, edge.workshop, data["rollup_focus_group_id"])
     return {"ok": True}
 
 
@@ -130,6 +143,9 @@ def delete_workshop(edge: Edge):
 @facilitator_route(changes=True, body=json_body)
 def set_phase(edge: Edge):
     workshop_service.set_phase(edge.db, edge.workshop, edge.data.get("phase"))
+    plan_service.freeze_room_plan(edge.db, edge.workshop)  # closing: version 1, the room's plan
+    if edge.workshop.phase == Phase.CLOSED.value:  # the outcome page gets its key
+        outcome_service.ensure_page(edge.db, edge.workshop)
     return {"ok": True, "phase": edge.workshop.phase}
 
 
@@ -151,6 +167,7 @@ def add_activity(edge: Edge):
         title=data.get("title"),
         description=data.get("description", ""),
         track=data.get("track"),
+        wordings=wording.given(data, wording.ACTIVITY_FIELDS),
     )
     record = activity_record(activity, with_author=True)
     return {"ok": True, "activity_id": record["id"], "activity": record}, 201
@@ -173,10 +190,19 @@ def import_activities(edge: Edge):
     return {"ok": True, "imported": len(ids), "activity_ids": ids}, 201
 
 
+def _own_group(edge: Edge, *activity_ids: object) -> None:
+    """A table link acts on its own working group's activities only (403 table_link_scope)."""
+    if edge.grant is not None and edge.grant.is_table:
+        for activity_id in activity_ids:
+            activity = activity_service.get_activity(edge.db, edge.workshop, activity_id)
+            edge.require_group(activity.working_group_id)
+
+
 @bp.patch("/workshops/<code>/activities/<int:activity_id>")
-@facilitator_route(changes=True, body=json_body)
+@facilitator_route(changes=True, body=json_body, table=True)
 def edit_activity(edge: Edge, activity_id: int):
     data = edge.data
+    _own_group(edge, activity_id)
     activity = activity_service.edit_activity(
         edge.db,
         edge.workshop,
@@ -184,12 +210,36 @@ def edit_activity(edge: Edge, activity_id: int):
         title=data.get("title"),
         description=data.get("description"),
         track=data.get("track", ...),
+        wordings=wording.given(data, wording.ACTIVITY_FIELDS),
     )
     return {"ok": True, "activity": activity_record(activity, with_author=True)}
 
 
-@facilitator_route(changes=True)
+@bp.patch("/workshops/<code>/groups/<int:group_id>")
+def edit_group(code: str, group_id: int):
+    """A stakeholder group's name in other languages: {"name_ar": ..., "name_en": ...}."""
+    return _edit_name(code, kind="group", item_id=group_id)
+
+
+@bp.patch("/workshops/<code>/tracks/<int:track_id>")
+def edit_track(code: str, track_id: int):
+    """A track's name in other languages: {"name_ar": ..., "name_en": ...}."""
+    return _edit_name(code, kind="track", item_id=track_id)
+
+
+@facilitator_route(changes=True, body=json_body)
+def _edit_name(edge: Edge, kind: str, item_id: int):
+    item = workshop_service.set_name_wordings(edge.db, edge.workshop, kind, item_id, edge.data)
+    return {"ok": True, kind: _named_record(item)}
+
+
+def _named_record(item) -> dict:
+    return {"id": item.id, "name": item.name, **wording.wording_record(item, ("name",))}
+
+
+@facilitator_route(changes=True, table=True)
 def _set_status(edge: Edge, activity_id: int, status: ActivityStatus):
+    _own_group(edge, activity_id)
     activity = activity_service.set_activity_status(edge.db, edge.workshop, activity_id, status)
     return {"ok": True, "activity": activity_record(activity, with_author=True)}
 
@@ -252,22 +302,6 @@ def join(edge: Edge):
     return payload, 200 if token == existing else 201
 
 
-@bp.get("/workshops/<code>/participants")
-@facilitator_route()
-def list_participants(edge: Edge):
-    rows = [
-        {
-            "participant_id": p.public_id,
-            "name": p.display_name,
-            "organisation": p.organisation,
-            "group_id": p.group_id,
-            "joined_at": iso_utc(p.joined_at, "auto"),
-        }
-        for p in participant_service.list_participants(edge.db, edge.workshop)
-    ]
-    return {"participants": rows}
-
-
 @bp.get("/workshops/<code>/me")
 @workshop_route(PARTICIPANT)
 def me(edge: Edge):
@@ -277,6 +311,7 @@ def me(edge: Edge):
         "name": participant.display_name,
         "organisation": participant.organisation,
         "group_id": participant.group_id,
+        "working_group_id": participant.working_group_id,
         **my_votes(db, workshop, participant),
         "merges": merge_service.merge_notices(db, workshop, participant),
     }
@@ -322,9 +357,11 @@ def list_merges(edge: Edge):
 
 
 @bp.post("/workshops/<code>/merges")
-@facilitator_route(changes=True, body=json_body)
+@facilitator_route(changes=True, body=json_body, table=True)
 def merge(edge: Edge):
     data = edge.data
+    sources = data.get("source_ids")
+    _own_group(edge, data.get("target_id"), *(sources if isinstance(sources, list) else []))
     merged = merge_service.merge_activities(
         edge.db, edge.workshop, data.get("target_id"), data.get("source_ids")
     )
@@ -332,8 +369,10 @@ def merge(edge: Edge):
 
 
 @bp.post("/workshops/<code>/merges/<int:merge_id>/undo")
-@facilitator_route(changes=True)
+@facilitator_route(changes=True, table=True)
 def undo_merge(edge: Edge, merge_id: int):
+    if edge.grant.is_table:
+        _own_group(edge, merge_service.get_merge(edge.db, edge.workshop, merge_id).target_id)
     undone = merge_service.undo_merge(edge.db, edge.workshop, merge_id)
     return {"ok": True, "merge": merge_service.merge_record(undone)}
 
@@ -350,7 +389,11 @@ def _export_file(edge: Edge, name: str, fmt: str):
     options = {}
     if name == "participants" and request.args.get("names") == "1":
         options["names"] = True  # names only when asked for: exports are pseudonymous
-    body, mimetype = export.render(edge.db, edge.workshop, name, fmt, **options)
+    if name == "changes":  # which versions of the plan: from the room's (1) to now by default
+        options["before"] = request.args.get("from", "1")
+        options["after"] = request.args.get("to", plan_service.CURRENT)
+    conventions = csv_conventions(edge.workshop.language)
+    body, mimetype = export.render(edge.db, edge.workshop, name, fmt, conventions, **options)
     filename = f"{edge.workshop.code}-{name}.{fmt}"
     return Response(
         body,
@@ -372,7 +415,13 @@ def access(edge: Edge):
 
 
 def _cohost_record(link) -> dict:
-    return {"id": link.id, "label": link.label, "created_at": iso_utc(link.created_at, "auto")}
+    return {
+        "id": link.id,
+        "label": link.label,
+        "created_at": iso_utc(link.created_at, "auto"),
+        #: a table link's working group (null: a co-host of the whole workshop)
+        "working_group_id": link.working_group_id,
+    }
 
 
 @bp.post("/workshops/<code>/cohosts")

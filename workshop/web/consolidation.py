@@ -1,19 +1,22 @@
 """The host's pages for consolidating several workshops into one inter-agency workplan."""
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask_babel import get_locale
 
 from .. import export
 from ..auth import check_csrf, csrf_token, is_host
 from ..db import transaction
 from ..messages import ROLES, error_message
+from ..models import PLAN_VERSION_TITLE_MAX
 from ..services import consolidation as consolidation_service
+from ..services import consolidation_record as record_service
 from ..services import workshops as workshop_service
 from ..services.errors import DomainError, NotFound
+from .common import csv_conventions, large_body, public_base_url
 
 bp = Blueprint("consolidation", __name__, url_prefix="/host/consolidations")
 
 #: an export ZIP of a large workshop can be over the API's 1 MiB request limit
-MAX_UPLOAD_BYTES = 16 * 1024 * 1024
 
 
 def _locked():
@@ -59,6 +62,16 @@ def _view_page(consolidation_id: int, error: str | None = None, status: int = 20
         consolidation = consolidation_service.get_consolidation(db, consolidation_id)
         view = consolidation_service.consolidated_view(db, consolidation)
         taken = {s.workshop_id for s in consolidation.sources}
+        page = record_service.ensure_page(db, consolidation)
+        record = {
+            "versions": [
+                record_service.version_record(v)
+                for v in record_service.list_versions(db, consolidation)
+            ],
+            "public_url": public_base_url()
+            + url_for("consolidation_api.public_page", key=page.key),
+            "title_max": PLAN_VERSION_TITLE_MAX,
+        }
         workshops = [
             {"code": w.code, "title": w.title}
             for w in workshop_service.list_workshops(db)
@@ -68,6 +81,7 @@ def _view_page(consolidation_id: int, error: str | None = None, status: int = 20
         "consolidation.html",
         consolidation_id=consolidation_id,
         view=view,
+        record=record,
         workshops=workshops,
         roles=ROLES,
         csrf=csrf_token(),
@@ -109,9 +123,8 @@ def add_source(consolidation_id: int):
 
 
 @bp.post("/<int:consolidation_id>/import")
+@large_body()
 def import_source(consolidation_id: int):
-    request.max_content_length = MAX_UPLOAD_BYTES
-
     def action(db, consolidation):
         upload = request.files.get("file")
         data = upload.read() if upload is not None else b""
@@ -172,6 +185,16 @@ def manual_link(consolidation_id: int):
     return _act(consolidation_id, action)
 
 
+@bp.post("/<int:consolidation_id>/versions")
+def publish_version(consolidation_id: int):
+    return _act(
+        consolidation_id,
+        lambda db, c: record_service.publish_version(
+            db, c, request.form.get("title"), request.form.get("date")
+        ),
+    )
+
+
 @bp.post("/<int:consolidation_id>/delete")
 def delete(consolidation_id: int):
     if not is_host():
@@ -205,7 +228,8 @@ def export_file(consolidation_id: int, name: str, fmt: str):
             if name == "consolidated"
             else export.consolidated_organisations_table
         )
-        body, mimetype = export.to_csv(*table(view)), "text/csv"
+        conventions = csv_conventions(str(get_locale() or "en"))
+        body, mimetype = export.to_csv(*table(view), conventions), "text/csv"
     filename = f"consolidation-{consolidation_id}-{name}.{fmt}"
     return Response(
         body,

@@ -6,14 +6,20 @@ from flask import Flask, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from ..messages import LANGUAGE_NAMES as NAMES
 from ..messages import PHASES
 from ..models import SCORE_MAX, SCORE_MIN
 from ..services.rules import page_limits
 from .feature_strings import overlap_strings
+from .organisation_strings import organisation_strings
+from .participant_strings import participant_strings
+from .table_strings import table_strings
+from .wording_strings import wording_strings
+from .working_group_strings import working_group_strings
 from .workplan_strings import workplan_strings
 
 #: each language named in itself, as a switcher shows it
-LANGUAGE_NAMES = (("fr", "Français"), ("ar", "العربية"), ("en", "English"))
+LANGUAGE_NAMES = tuple(NAMES.items())
 
 
 def language_links(in_url: bool = False) -> list[dict]:
@@ -112,7 +118,12 @@ def js_strings() -> dict[str, object]:
         "time_up": _("Time is up"),
         "timer_minutes_invalid": _("Type a whole number of minutes, from 1 to 180."),
         **overlap_strings(),
+        **organisation_strings(),
+        **participant_strings(),
+        **wording_strings(),
         **workplan_strings(),
+        **working_group_strings(),
+        **table_strings(),
     }
 
 
@@ -123,6 +134,7 @@ def register_context(app: Flask) -> None:
         return {
             "locale": locale,
             "language_links": language_links,
+            "language_names": LANGUAGE_NAMES,
             "phase_labels": phase_labels(),
             "js_strings": js_strings(),
             "page_limits": page_limits(),

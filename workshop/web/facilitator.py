@@ -19,6 +19,7 @@ from ..db import transaction
 from ..messages import error_message
 from ..models import VENUE_MAX
 from ..services import access as access_service
+from ..services import working_groups as group_service
 from ..services import workshops as workshop_service
 from ..services.access import OWNER, Grant
 from ..services.errors import DomainError
@@ -140,20 +141,32 @@ def pin(code: str):
 def console(code: str):
     with transaction() as db:
         workshop = workshop_service.get_workshop(db, code)
-        grant = console_grant(db, workshop)
+        grant = console_grant(db, workshop, table=True)
         if grant is None:
             return render_template("host_locked.html"), 403
         links = workshop_links(workshop)
-        info = {"code": workshop.code, "title": workshop.title, "owner": grant.role == OWNER}
+        info = {
+            "code": workshop.code,
+            "title": workshop.title,
+            "language": workshop.language,
+            "owner": grant.role == OWNER,
+        }
         report_settings = {
             **workshop_service.session_settings(workshop),
             "venue_max": VENUE_MAX,
             "zones": workshop_service.SUGGESTED_TIME_ZONES,
         }
+        table_key = None  # a table's console listens to its table's room (its screen's snapshot)
+        if grant.working_group_id is not None:
+            group = group_service.get_working_group(db, workshop, grant.working_group_id)
+            table_key = group.screen_key
     return render_template(
         "console.html",
         workshop=info,
         links=links,
         csrf=csrf_token(),
         report_settings=report_settings,
+        #: a table link's console runs this working group only (the console's table view)
+        table_group_id=grant.working_group_id,
+        table_key=table_key,
     )

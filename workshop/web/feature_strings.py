@@ -22,8 +22,9 @@ def overlap_strings() -> dict[str, dict[str, str]]:
         "merge": {
             "duplicates": _("Likely duplicates"),
             "duplicates_hint": _(
-                "Activities the engine judges alike (same language: French, Arabic or English). "
-                "Choose the one to keep, then merge: supporters of the others will support it."
+                "Activities the engine judges alike, in one language or across French, Arabic "
+                "and English. Choose the one to keep, then merge: supporters of the others will "
+                "support it."
             ),
             "none": _("No likely duplicates at the moment."),
             "similarity": _("similarity %(score)s%%"),

@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, make_response, redirect, render_templa
 from ..auth import PARTICIPANT_COOKIE, check_csrf, csrf_token, current_participant, hit_limits
 from ..db import transaction
 from ..messages import error_message
+from ..models import LANGUAGES
 from ..ratelimit import RateLimited
 from ..realtime.broadcast import broadcaster
 from ..services import participants as participant_service
@@ -12,6 +13,8 @@ from ..services import workshops as workshop_service
 from ..services.errors import DomainError
 from ..services.tokens import normalise_code
 from .common import local_target
+from .participants_api import phone_recovery_code
+from .participants_api import recover as recover_identity
 
 bp = Blueprint("participant", __name__)
 
@@ -35,10 +38,8 @@ def join(code: str):
             return redirect(url_for("participant.join", code=workshop.code))
         existing = current_participant(db, workshop)
         if request.method == "GET" and existing is not None and not request.args.get("edit"):
-            return redirect(url_for("participant.phone", code=workshop.code))
-        suggestions = participant_service.organisation_suggestions(db, workshop)
-        groups = [{"id": g.id, "name": g.name} for g in workshop.groups]
-        title = workshop.title
+            return redirect(url_for("participant.phone", code=workshop.code, table=_table()))
+        page = _join_context(db, workshop)
         if request.method == "POST":
             form = request.form
             try:
@@ -69,25 +70,28 @@ def join(code: str):
             }
     if request.method == "POST" and error is None:
         broadcaster().changed(workshop_id)
-        response = make_response(redirect(url_for("participant.phone", code=code)))
-        response.set_cookie(
-            PARTICIPANT_COOKIE.format(code=code),
-            token,
-            max_age=COOKIE_AGE,
-            httponly=True,
-            samesite="Lax",
-        )
-        return response
+        return _to_phone(code, token)
     return render_template(
         "join.html",
-        code=code,
-        title=title,
-        groups=groups,
-        suggestions=suggestions,
+        **page,
         form=form,
         error=error,
         csrf=csrf_token(),
+        signed_out=request.args.get("signed_out"),
     ), status
+
+
+def _join_context(db, workshop) -> dict:
+    """What the join page shows of the workshop."""
+    return {
+        "code": workshop.code,
+        "title": workshop.title,
+        "groups": [
+            dict(id=g.id, name=g.name, **{f"name_{x}": getattr(g, f"name_{x}") for x in LANGUAGES})
+            for g in workshop.groups
+        ],
+        "suggestions": participant_service.organisation_suggestions(db, workshop),
+    }
 
 
 @bp.get("/w/<code>")
@@ -97,7 +101,54 @@ def phone(code: str):
         if current_participant(db, workshop) is None:
             return redirect(url_for("participant.join", code=workshop.code))
         title = workshop.title
-    return render_template("phone.html", code=workshop.code, title=title)
+        recovery_code = phone_recovery_code(db, workshop)
+    return render_template(
+        "phone.html", code=workshop.code, title=title, recovery_code=recovery_code
+    )
+
+
+@bp.post("/j/<code>/recover")
+def recover(code: str):
+    """The join page's "I already joined on another phone" form: a recovery code."""
+    try:
+        check_csrf(request.form.get("csrf"))
+        _workshop_id, _holder, _public_id, token = recover_identity(
+            code, request.form.get("recovery_code", "")
+        )
+    except DomainError as refused:
+        with transaction() as db:
+            workshop = workshop_service.get_workshop(db, code)
+            page = _join_context(db, workshop)
+        return render_template(
+            "join.html",
+            **page,
+            form={},
+            error=None,
+            csrf=csrf_token(),
+            recovery_error=error_message(refused.key, refused.params),
+            recovery_value=request.form.get("recovery_code", "")[:20],
+        ), refused.status
+    return _to_phone(code, token)
+
+
+def _table() -> str | None:
+    """The working group whose table screen's QR code brought the phone (?table=<id>): the
+    phone page seats it there while phones choose their group (static/js/phone_groups.js)."""
+    table = request.args.get("table", "")
+    return table if table.isdigit() and len(table) < 12 else None
+
+
+def _to_phone(code: str, token: str):
+    """To the phone page, the participant's token in its cookie."""
+    response = make_response(redirect(url_for("participant.phone", code=code, table=_table())))
+    response.set_cookie(
+        PARTICIPANT_COOKIE.format(code=code),
+        token,
+        max_age=COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @bp.get("/lang/<lang>")

@@ -9,7 +9,19 @@ from .. import charts
 from ..auth import facilitates
 from ..config import ROOT
 from ..db import transaction
-from ..messages import GAPS, LIST_SEPARATOR, PHASES, ROLES, TITLE_SEPARATOR, flag_words
+from ..messages import (
+    CHANGE_LABELS,
+    CHANGE_SUBJECTS,
+    GAPS,
+    GROUP_PHASES,
+    LIST_SEPARATOR,
+    PHASES,
+    ROLES,
+    TITLE_SEPARATOR,
+    field_name,
+    flag_words,
+    value_words,
+)
 from ..models import LANGUAGES, SCORE_MAX, SCORE_MIN, Workshop
 from ..services import workshops as workshop_service
 from ..services.report import report_data
@@ -109,9 +121,9 @@ def _inline_css() -> str:
 
 def render_report(db: Session, workshop: Workshop, *, standalone: bool) -> str:
     """The report's HTML; `standalone` inlines the stylesheets and leaves out every link."""
-    data = report_data(db, workshop)
-    _flag_words(data)
     language = str(get_locale() or "fr")
+    data = report_data(db, workshop, language=language)
+    _flag_words(data)
     rtl = language == "ar"
     generated = data["generated_at"]
     return render_template(
@@ -120,8 +132,13 @@ def render_report(db: Session, workshop: Workshop, *, standalone: bool) -> str:
         charts=_charts(data, rtl),
         voting_rule=_voting_rule(data["workshop"]),
         phase=PHASES[data["workshop"]["phase"]],
+        group_phases=GROUP_PHASES,
         roles=ROLES,
         gaps=GAPS,
+        change_words=CHANGE_LABELS,
+        change_subjects=CHANGE_SUBJECTS,
+        field_words=field_name,
+        value_words=value_words,
         session_date=format_date(data["workshop"]["session_date"], "long"),
         generated_at=f"{generated:%Y-%m-%d %H:%M} ({data['workshop']['time_zone']})",
         list_separator=str(LIST_SEPARATOR),

@@ -4,14 +4,17 @@ import io
 
 import qrcode
 import qrcode.image.svg
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import force_locale
+from sqlalchemy import select
 
 from ..db import transaction
+from ..models import WorkingGroup
+from ..services import working_groups as group_service
 from ..services import workshops as workshop_service
 from ..services.rules import page_limits
-from ..services.workshops import AUTO_SCENES, LANGUAGES
-from .common import workshop_links
+from ..services.workshops import AUTO_BALLOT_SCENES, AUTO_SCENES, LANGUAGES
+from .common import public_base_url, workshop_links
 from .screen_strings import scene_picker, screen_strings
 
 bp = Blueprint("screen", __name__)
@@ -49,6 +52,7 @@ def show(code: str, key: str):
         "role": "screen",
         "page_ms": 1000 * page_seconds(request.args.get("page_seconds")),
         "auto_scenes": AUTO_SCENES,
+        "auto_ballot_scenes": AUTO_BALLOT_SCENES,
         "limits": page_limits(),
     }
     # The projector's browser speaks whatever it was installed in: the room speaks the
@@ -87,3 +91,20 @@ def qr(code: str):
     return Response(
         qr_svg(join_url), mimetype="image/svg+xml", headers={"Cache-Control": "max-age=300"}
     )
+
+
+@bp.get("/qr/<code>/tables/<key>.svg")
+def table_qr(code: str, key: str):
+    """The QR code of a working group's table screen (for the laptop at its table); its key is
+    in the address, so whoever can ask already holds the screen's address."""
+    with transaction() as db:
+        workshop = workshop_service.get_workshop(db, code)
+        group = db.scalar(
+            select(WorkingGroup).where(
+                WorkingGroup.workshop_id == workshop.id, WorkingGroup.screen_key == key
+            )
+        )
+        if group is None:
+            abort(404)
+        url = public_base_url() + group_service.screen_path(workshop, group)
+    return Response(qr_svg(url), mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})

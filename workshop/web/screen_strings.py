@@ -4,7 +4,7 @@
 from flask_babel import gettext as _
 
 from ..models import ScreenScene
-from ..services.workshops import AUTO_SCENES
+from ..services.workshops import AUTO_BALLOT_SCENES, AUTO_SCENES
 
 
 def scene_labels() -> dict[str, str]:
@@ -16,6 +16,7 @@ def scene_labels() -> dict[str, str]:
         ScreenScene.RESULTS: _("Results"),
         ScreenScene.COMMENTS: _("Comments"),
         ScreenScene.WORKPLAN: _("Workplan"),
+        ScreenScene.ROLLUP: _("Roll-up of the working groups"),
     }
     return {scene.value: str(labels[scene]) for scene in ScreenScene}
 
@@ -35,4 +36,5 @@ def scene_picker() -> dict[str, object]:
         "on_screen": _("On the screen: %(scene)s"),
         "auto_now": _("%(scene)s (automatic)"),
         "auto_scenes": AUTO_SCENES,
+        "auto_ballot_scenes": AUTO_BALLOT_SCENES,
     }

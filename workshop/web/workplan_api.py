@@ -12,7 +12,7 @@ from ..services import comments as comment_service
 from ..services import commitments as commitment_service
 from ..services import workplan as workplan_service
 from ..services.interchange import FILENAME, build_document, document_json
-from .common import json_body
+from .common import csv_conventions, json_body
 from .report import render_report, report_language
 from .routes import Edge, facilitator_route
 
@@ -176,14 +176,15 @@ def export_zip(edge: Edge):
     """Every table as CSV and XLSX, the formatted workplan, the report and the data document."""
     db, workshop = edge.db, edge.workshop
     prefix = workshop.code
+    conventions = csv_conventions(workshop.language)
     buffer = io.BytesIO()
     with (
         force_locale(report_language(workshop, request.args.get("lang"))),
         zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive,
     ):
-        for name in export.TABLES:
+        for name in export.table_names(db, workshop):
             for fmt in ("csv", "xlsx"):
-                body, _mimetype = export.render(db, workshop, name, fmt)
+                body, _mimetype = export.render(db, workshop, name, fmt, conventions)
                 archive.writestr(f"{prefix}/{prefix}-{name}.{fmt}", body)
         report = render_report(db, workshop, standalone=True)
         archive.writestr(f"{prefix}/{prefix}-report.html", report.encode("utf-8"))

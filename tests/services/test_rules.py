@@ -48,6 +48,17 @@ def test_dots_are_refused_over_the_cap_and_over_the_budget():
     rules.check_dots_room(dots, 2, 8)
 
 
+def test_a_vote_over_the_budget_keeps_what_it_can_and_gives_back_the_rest():
+    dots, approval = rule("dots", 10, 4), rule("approval", 3)
+    assert rules.within_budget(dots, 3, 0) == (3, 0)  # within the budget: untouched
+    assert rules.within_budget(dots, 3, -2) == (3, 0)
+    assert rules.within_budget(dots, 3, 2) == (1, 2)  # the excess only
+    assert rules.within_budget(dots, 3, 3) == (0, 3)  # nothing would be left: the vote goes
+    assert rules.within_budget(dots, 2, 5) == (0, 2)  # gives back all it has, not more
+    assert rules.within_budget(approval, 1, 1) == (0, 1)  # an approval is whole or gone
+    assert rules.within_budget(approval, 1, 0) == (1, 0)
+
+
 def test_merged_value_reads_what_was_spent_only_when_needed():
     asked = []
 

@@ -27,14 +27,13 @@ from ..models import (
     ParticipantStatus,
     Phase,
     Vote,
-    VotingMode,
     Workshop,
     utcnow,
 )
 from .errors import Conflict, DomainError, NotFound
 from .operations import participant_actor
 from .participants import ACTIVE, lock_participants
-from .rules import combined_votes, over_budget, spent
+from .rules import combined_votes, limited_by_budget, over_budget, spent, within_budget
 from .text import record_id
 from .timer import iso_utc
 from .workshops import bump_version
@@ -289,7 +288,7 @@ def undo_participant_change(
 def _trim(session: Session, workshop: Workshop, participant_id: int) -> None:
     """Bring a participant back within the budget (votes on activities restored since their
     record), taking from their latest activities first."""
-    if workshop.budget is None or workshop.voting_mode == VotingMode.SCORE.value:
+    if not limited_by_budget(workshop):
         return
     votes = _votes(session, participant_id)
     statuses = _statuses(session, set(votes))
@@ -298,11 +297,11 @@ def _trim(session: Session, workshop: Workshop, participant_id: int) -> None:
     for vote in reversed(counted):
         if over <= 0:
             break
-        if workshop.voting_mode == VotingMode.DOTS.value and vote.value > over:
-            vote.value -= over
-            over = 0
+        kept, given = within_budget(workshop, vote.value, over)
+        over -= given
+        if kept:
+            vote.value = kept
         else:
-            over -= vote.value if workshop.voting_mode == VotingMode.DOTS.value else 1
             session.delete(vote)
     session.flush()
 

@@ -27,7 +27,7 @@ from ..models import (
 from .errors import DomainError, Forbidden, NotFound
 from .participants import ACTIVE, lock_participant, lock_participants
 from .results import ranked, support_total
-from .rules import left, limited_by_budget, over_budget, spent, vote_value
+from .rules import left, limited_by_budget, over_budget, spent, vote_value, within_budget
 from .text import activity_key
 from .working_groups import GROUP_WORK_PHASES
 from .workshops import bump_version
@@ -188,11 +188,9 @@ def trim_prevotes_over_limit(session: Session, workshop: Workshop, activity_id: 
         at_table = spent_at_table(
             session, workshop, prevote.participant_id, prevote.working_group_id
         )
-        over = over_budget(workshop, at_table)
-        if over <= 0:
-            continue
-        if workshop.voting_mode == VotingMode.DOTS.value and prevote.value > over:
-            prevote.value -= over
+        kept, _given = within_budget(workshop, prevote.value, over_budget(workshop, at_table))
+        if kept:
+            prevote.value = kept
         else:
             session.delete(prevote)
     session.flush()

@@ -208,6 +208,18 @@ def over_budget(workshop: Workshop, spent_now: int) -> int:
     return spent_now - workshop.budget
 
 
+def within_budget(workshop: Workshop, value: int, over: int) -> tuple[int, int]:
+    """What one vote (or pre-vote) of `value` keeps, and what it gives back to the budget, when
+    its holder is `over` past the budget (after a restore or a merge): a dots vote gives up the
+    excess when it holds more, any other vote goes whole (kept 0: delete it)."""
+    if over <= 0:
+        return value, 0
+    if workshop.voting_mode == VotingMode.DOTS.value:
+        kept = value - over if value > over else 0
+        return kept, value - kept
+    return 0, 1
+
+
 def phones_see_results(live_results: bool, phase: str) -> bool:
     """Phones see the results while the facilitator shows them live, and once voting closed."""
     return bool(live_results) or phase == Phase.CLOSED.value

@@ -22,6 +22,7 @@ from .rules import (
     over_budget,
     spent,
     vote_value,
+    within_budget,
 )
 from .text import activity_key
 from .workshops import bump_version
@@ -226,10 +227,9 @@ def trim_votes_over_limit(session: Session, workshop: Workshop, activity: Activi
             over = over_budget(workshop, _spent(session, participant))
         else:
             over = over_budget(workshop, _count(session, participant))
-        if over <= 0:
-            continue
-        if workshop.voting_mode == VotingMode.DOTS.value and vote.value > over:
-            vote.value -= over
+        kept, _given = within_budget(workshop, vote.value, over)
+        if kept:
+            vote.value = kept
         else:
             session.delete(vote)
         session.flush()

@@ -9,8 +9,9 @@ What "readable" means here, for a room read from 10 to 20 metres:
   ranking) is at least 2.2 % of the height (24 px at 1080p) and 20 characters wide (10 em);
 - nothing leaves the viewport, nothing is cut by its panel, panels do not overlap, the page
   never scrolls, and every activity is shown within one rotation of the pages;
-- a result's title, a rapporteur's heading, a roll-up title and a provenance line are read
-  whole: never cut short by an ellipsis or a line clamp.
+- every one of those texts (a result's or a proposal's title, a comment, a workplan card's
+  title, the equal-weight ranking, a rapporteur's heading, a roll-up title, a provenance line)
+  is read whole: never cut short by an ellipsis or a line clamp; the pages turn instead.
 
 The room "groups" works in working groups (docs/working-groups.md): eight tables with long
 names in three languages, 3 to 5 activities each, pre-voted and rolled up (top 3: a ballot of

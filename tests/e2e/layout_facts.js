@@ -13,14 +13,13 @@
     if (shown(n)) panels.push({sel, ...box(n)});
   }
   const texts = [];
-  // read whole, never ellipsised nor clamped: the roll-up's headings and titles, provenance lines
-  const whole = ['.result-title', '.rollup-head h3', '.rollup-title', '.provenance'];
+  // every one of these is read whole, never ellipsised nor clamped: the pages turn instead
   const kinds = [['.result-title', 'result'], ['.proposal-title', 'text'], ['.equal-title', 'text'], ['.plan-card h4', 'text'], ['.screen-comments-list p', 'text'], ['.rollup-head h3', 'text'], ['.rollup-title', 'text'], ['.provenance', 'text']];
   for (const [sel, kind] of kinds) {
     for (const n of document.querySelectorAll(sel)) {
       if (!shown(n)) continue;
       const panel = n.closest('section, aside');
-      const cut = whole.includes(sel) && (n.scrollWidth > n.clientWidth + 1 || n.scrollHeight > n.clientHeight + 1);
+      const cut = (n.scrollWidth > n.clientWidth + 1 || n.scrollHeight > n.clientHeight + 1);
       texts.push({sel, kind, cut, text: n.textContent.slice(0, 40), font: parseFloat(getComputedStyle(n).fontSize), ...box(n), panel: panel ? box(panel) : null, panelSel: panel ? (panel.id || panel.className) : ''});
     }
   }

@@ -19,9 +19,11 @@
 
   /** Whether the phone's working group pre-votes now (its table's vote, during group work):
       the vote buttons then cast pre-votes, with the workshop's rule, on the group's activities. */
-  function prevoting() {
-    var group = state && state.working_group;
-    return !!group && group.phase === "prevote" && (state.phase === "setup" || state.phase === "proposing");
+  function prevoting() { return prevotingIn(state); }
+
+  function prevotingIn(s) {
+    var group = s && s.working_group;
+    return !!group && group.phase === "prevote" && (s.phase === "setup" || s.phase === "proposing");
   }
 
   function myVotes() {
@@ -370,14 +372,15 @@
     A.run("phoneRender", state, me, results);
   }
 
-  /** During voting, an activity that comes back (restored) may carry a vote of mine the
-      server trimmed: ask for a fresh my_state rather than guess. */
+  /** While the room votes or my table pre-votes, an activity that goes (merged: my support
+      moved, the merge's notice waits) or comes back (restored, maybe trimmed) changes my
+      votes: ask for a fresh my_state rather than guess. */
   function needsResync(previous, next) {
     if (!previous) return false;
     // moved to another table, or the table's phase changed: my_state (pre-votes) anew
     var was = previous.working_group, now = next.working_group;
     if ((was && was.id) !== (now && now.id) || (was && was.phase) !== (now && now.phase)) return true;
-    if (next.phase !== "voting") return false;
+    if (next.phase !== "voting" && !prevotingIn(next)) return false;
     var before = {};
     previous.activities.forEach(function (a) { before[a.id] = true; });
     var gone = Object.keys(before).length !== next.activities.filter(function (a) { return before[a.id]; }).length;

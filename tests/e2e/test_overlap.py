@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from tests.e2e.conftest import ARTIFACTS
 from tests.json_http import call
 from tests.serverproc import running_server
 
@@ -133,6 +134,60 @@ def test_console_merges_and_undoes_and_the_phone_is_told(tmp_path, browser):
             {"activity_id": keep, "value": 2},
             {"activity_id": twin, "value": 2},
         ]
+
+
+def test_a_merge_at_a_pre_voting_table_tells_the_phone_what_moved(tmp_path, browser):
+    """The facilitator merges two of a table's activities while it pre-votes: the phone, whose
+    pre-votes were on both, sees the twin go, its support on the kept one, and is told."""
+    with running_server(tmp_path) as server:
+        api = server.url + "/api/workshops"
+        body = {
+            "title": "Atelier",
+            "groups": ["Gouvernement", "Syndicats"],
+            "tracks": ["Gouvernance"],
+            "voting": {"mode": "dots", "budget": 5, "per_activity_cap": 3},
+        }
+        w = call("POST", api, body)
+        code, fac = w["code"], w["facilitator_token"]
+        keep, twin = (
+            call("POST", f"{api}/{code}/activities", {"title": t, "track": "Gouvernance"}, fac)[
+                "activity_id"
+            ]
+            for t in ("Appui aux coopératives féminines", "Soutien aux coopératives féminines")
+        )
+        [table] = call("POST", f"{api}/{code}/working-groups", {"from_tracks": True}, fac)[
+            "working_groups"
+        ]
+        call("POST", f"{api}/{code}/phase", {"phase": "proposing"}, fac)
+        joined = call(
+            "POST", f"{api}/{code}/participants", {"organisation": "CDT", "group": "Syndicats"}
+        )
+        token = joined["participant_token"]
+        seat = {"working_group_id": table["id"]}
+        call("PUT", f"{api}/{code}/me/working-group", seat, token)
+        call("POST", f"{api}/{code}/working-groups/{table['id']}/phase", {"phase": "prevote"}, fac)
+        phone = phone_page(browser, server, code, token)
+        for activity in (keep, twin):  # two dots on each twin, at the table
+            item = phone.locator(f'#activities li[data-activity-id="{activity}"]')
+            for expected in ("1", "2"):
+                item.get_by_role("button", name="Ajouter un point").click()
+                expect(item.locator(".dots")).to_have_attribute(
+                    "aria-label", re.compile(f"{expected}$")
+                )
+        merge = {"target_id": keep, "source_ids": [twin]}
+        call("POST", f"{api}/{code}/merges", merge, fac)
+
+        notice = phone.locator(".merge-notice")
+        notice.wait_for(timeout=10000)
+        assert "Soutien aux coopératives" in notice.inner_text()
+        assert "Rendu à votre budget : 1." in notice.inner_text()
+        expect(phone.locator(f'#activities li[data-activity-id="{twin}"]')).to_have_count(0)
+        kept = phone.locator(f'#activities li[data-activity-id="{keep}"] .dots')
+        expect(kept).to_have_attribute("aria-label", re.compile("3$"))  # 2 + 2, capped at 3
+        phone.screenshot(path=str(ARTIFACTS / "phone-prevote-merge-notice-fr.png"))
+        me = call("GET", f"{api}/{code}/me", token=token)
+        assert me["prevotes"] == [{"activity_id": keep, "value": 3}]
+        assert me["prevote_left"] == 2
 
 
 def test_big_screen_shows_the_split_consensus_and_equal_weight(tmp_path, browser):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from workshop.models import PreVote, WorkingGroup
 from workshop.services.activities import add_activity, set_activity_status
 from workshop.services.errors import DomainError
-from workshop.services.merging import merge_activities, undo_merge
+from workshop.services.merging import merge_activities, merge_notices, undo_merge
 from workshop.services.participant_merging import remove_participant, undo_participant_change
 from workshop.services.participants import join_workshop
 from workshop.services.prevoting import (
@@ -284,7 +284,14 @@ def test_a_merge_moves_the_tables_prevotes_as_votes_and_the_undo_puts_them_back(
     ]
     assert ranked[t.g2.id] == ranked_before[t.g2.id]
     assert prevote_results(db, t.workshop, t.g1.id) == ranked[t.g1.id]
+    # each phone is told, as for votes: what moved, and the dot that came back
+    [notice] = merge_notices(db, t.workshop, both)
+    assert (notice["merge_id"], notice["target_id"]) == (done.id, t.a.id)
+    assert (notice["returned"], notice["value"]) == (1, 3)
+    assert merge_notices(db, t.workshop, only_source)[0]["returned"] == 0
+    assert merge_notices(db, t.workshop, bystander) == []
     undo(t, done)
+    assert merge_notices(db, t.workshop, both) == []  # an undone merge tells nothing
     assert prevote_table(db) == before  # values, tables and timestamps
     assert all_prevote_results(db, t.workshop, [t.g1.id, t.g2.id]) == ranked_before
 

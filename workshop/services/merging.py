@@ -16,6 +16,7 @@ from ..models import (
     Activity,
     ActivityStatus,
     Merge,
+    MergePreVote,
     MergeSource,
     MergeVote,
     Participant,
@@ -303,35 +304,33 @@ MOVERS: list[Mover] = [Mover("votes", _move_votes, _restore_votes), *FOLLOWERS]
 
 
 def merge_notices(session: Session, workshop: Workshop, participant: Participant) -> list[dict]:
-    """Standing merges that moved this participant's votes, and what came back to them."""
-    rows = session.execute(
-        select(MergeVote, Merge)
-        .join(Merge, Merge.id == MergeVote.merge_id)
-        .where(
-            Merge.workshop_id == workshop.id,
-            Merge.undone_at.is_(None),
-            MergeVote.participant_id == participant.id,
-        )
-        .order_by(Merge.id, MergeVote.activity_id)
-    ).all()
-    by_merge: dict[int, tuple[Merge, list[MergeVote]]] = {}
-    for row, merge in rows:
-        by_merge.setdefault(merge.id, (merge, []))[1].append(row)
+    """Standing merges that moved this participant's votes or pre-votes (at whichever table),
+    and what came back to them."""
+    merges: dict[int, Merge] = {}
+    kinds: dict[int, list[list]] = defaultdict(list)  # merge id -> its votes, its pre-votes
+    for record in (MergeVote, MergePreVote):
+        rows = session.execute(
+            select(record, Merge)
+            .join(Merge, Merge.id == record.merge_id)
+            .where(
+                Merge.workshop_id == workshop.id,
+                Merge.undone_at.is_(None),
+                record.participant_id == participant.id,
+            )
+            .order_by(Merge.id, record.activity_id)
+        ).all()
+        mine: dict[int, list] = defaultdict(list)
+        for row, merge in rows:
+            merges[merge.id] = merge
+            mine[merge.id].append(row)
+        for merge_id, records in mine.items():
+            kinds[merge_id].append(records)
     notices = []
-    for merge, mine in by_merge.values():
+    for merge_id in sorted(merges):
+        merge = merges[merge_id]
         counted = {s.activity_id for s in merge.sources if _counted(s.status_before)}
         counted.add(merge.target_id)
-        before = sum(
-            (r.value_before or 0)
-            if workshop.voting_mode == VotingMode.DOTS.value
-            else (1 if r.value_before else 0)
-            for r in mine
-            if r.activity_id in counted
-        )
-        after = next((r.value_after or 0 for r in mine if r.activity_id == merge.target_id), 0)
-        if workshop.voting_mode == VotingMode.APPROVAL.value:
-            after = 1 if after else 0
-        returned = 0 if workshop.voting_mode == VotingMode.SCORE.value else max(0, before - after)
+        moved = [_moved(workshop, records, counted, merge.target_id) for records in kinds[merge_id]]
         sources = [session.get(Activity, s.activity_id) for s in merge.sources]
         notices.append(
             {
@@ -339,11 +338,28 @@ def merge_notices(session: Session, workshop: Workshop, participant: Participant
                 "target_id": merge.target_id,
                 "target_title": merge.target.title,
                 "source_titles": [s.title for s in sources if s is not None],
-                "returned": returned,
-                "value": after,
+                "returned": sum(returned for returned, _after in moved),
+                "value": moved[0][1],
             }
         )
     return notices
+
+
+def _moved(workshop: Workshop, mine: list, counted: set[int], target_id: int) -> tuple[int, int]:
+    """What a merge gave back to one participant's budget from their votes (or their pre-votes)
+    `mine`, and the value it left on the target."""
+    before = sum(
+        (r.value_before or 0)
+        if workshop.voting_mode == VotingMode.DOTS.value
+        else (1 if r.value_before else 0)
+        for r in mine
+        if r.activity_id in counted
+    )
+    after = next((r.value_after or 0 for r in mine if r.activity_id == target_id), 0)
+    if workshop.voting_mode == VotingMode.APPROVAL.value:
+        after = 1 if after else 0
+    returned = 0 if workshop.voting_mode == VotingMode.SCORE.value else max(0, before - after)
+    return returned, after
 
 
 def merge_history(session: Session, workshop: Workshop) -> dict[int, list[int]]:

@@ -28,6 +28,7 @@ from ..services import wording
 from ..services import working_groups as working_groups_service
 from ..services import workshops as workshop_service
 from ..services.errors import DomainError, Forbidden, NotFound
+from ..services.prevoting import my_prevotes
 from ..services.results import compute_results
 from ..services.rules import phones_see_results
 from ..services.similarity import DEFAULT_THRESHOLD
@@ -313,6 +314,7 @@ def me(edge: Edge):
         "group_id": participant.group_id,
         "working_group_id": participant.working_group_id,
         **my_votes(db, workshop, participant),
+        **my_prevotes(db, workshop, participant),
         "merges": merge_service.merge_notices(db, workshop, participant),
     }
 

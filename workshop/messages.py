@@ -262,6 +262,9 @@ ERRORS = {
     "ballot_locked": _l("The plenary is voting or has voted: the roll-up can no longer change."),
     "rollup_none": _l("Roll up to the plenary first: there is no ballot to show yet."),
     "activity_no_working_group": _l("This activity belongs to no working group."),
+    "activity_has_prevotes": _l(
+        "Participants have pre-voted on this activity at its table: it stays there."
+    ),
     "merge_target_off_ballot": _l(
         "Merge into the activity that is on the ballot: the plenary votes on the ballot only."
     ),

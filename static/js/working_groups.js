@@ -182,6 +182,35 @@
     });
   });
 
+  A.byId("wg-place").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var aid = A.byId("wg-place-what").value;
+    var to = A.byId("wg-place-to").value;
+    if (!aid || to === "") return;
+    var gid = to === "none" ? null : Number(to);
+    A.api("PUT", base + "/activities/" + encodeURIComponent(aid) + "/working-group", { working_group_id: gid }).then(function (r) {
+      var title = titleOf(Number(aid));
+      say(message, r, gid ? A.fmt(W.activity_placed, { title: title, group: nameOf(groupById(gid)) }) : A.fmt(W.activity_unplaced, { title: title }));
+    });
+  });
+
+  /** The activities (visible ones) and where each sits; the first ones listed are at no table. */
+  function renderPlace() {
+    var list = groups();
+    var tool = A.byId("wg-activities");
+    tool.hidden = !list.length;
+    if (!list.length) return;
+    var activities = state.activities.filter(function (a) { return a.status === "visible"; });
+    var unplaced = activities.filter(function (a) { return !a.working_group_id; });
+    A.byId("wg-unplaced").textContent = unplaced.length ? A.fmt(W.activities_unplaced, { count: unplaced.length }) : W.activities_all_placed;
+    var ordered = unplaced.concat(activities.filter(function (a) { return a.working_group_id; }));
+    fill(A.byId("wg-place-what"), [["", W.choose]].concat(ordered.map(function (a) {
+      var now = a.working_group_id ? nameOf(groupById(a.working_group_id)) : W.no_group;
+      return [String(a.id), titleOf(a.id) + " → " + now];
+    })));
+    fill(A.byId("wg-place-to"), list.map(function (g) { return [String(g.id), nameOf(g)]; }).concat([["none", W.no_group]]));
+  }
+
   var peopleSeen = null;
   function loadPeople() {
     A.api("GET", base + "/participants").then(function (r) {
@@ -195,7 +224,23 @@
     options.forEach(function (o) { select.appendChild(el("option", { value: o[0], text: o[1] })); });
     var known = options.some(function (o) { return o[0] === value; });
     select.value = known ? value : (options.length ? options[0][0] : "");
+    followText(select);
   }
+
+  /** A closed select shows its chosen option in the select's own direction: a French title
+      in an Arabic console would show its end. It takes the direction of its first strong
+      letter (what dir="auto" does for a text). */
+  var STRONG = /[A-Za-z\u00C0-\u024F\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
+  var RTL = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
+  function followText(select) {
+    var option = select.options[select.selectedIndex];
+    var first = option ? (option.text.match(STRONG) || [""])[0] : "";
+    select.dir = first ? (RTL.test(first) ? "rtl" : "ltr") : "auto";
+  }
+  ["wg-move-who", "wg-place-what"].forEach(function (id) {
+    var select = A.byId(id);
+    if (select) select.addEventListener("change", function () { followText(select); });
+  });
 
   function renderMove() {
     var list = groups();
@@ -362,6 +407,7 @@
     });
     var now = state.participants + ":" + list.map(function (g) { return g.id + "=" + g.participants; }).join(",");
     if (now !== peopleSeen) { peopleSeen = now; loadPeople(); } else renderMove();
+    renderPlace();
   }
 
   // -- the roll-up card ------------------------------------------------------------------------

@@ -627,3 +627,89 @@ def test_groups_are_defined_seated_and_moved_from_the_console(server, make_works
     }
     assert moved[who] == target["id"]
     assert axe_violations(console) == []
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_drafted_activities_are_placed_at_the_tables_from_the_console(
+    server, make_workshop, contexts, lang
+):
+    """Groups by name (not from tracks): the drafted activities sit at no table until the
+    facilitator places them; one placed, then moved, then kept where it was pre-voted."""
+    w = make_workshop(language="fr")
+    drafted = [w.add(title) for title in ACTIVITIES[0][:3]]
+    w.api.call(
+        "POST",
+        w.path("/working-groups"),
+        {"names": ["Gouvernance | ar: الحكامة", "Données et statistiques | ar: المعطيات"]},
+        w.token,
+    )
+    made = w.api.call("GET", w.path("/working-groups"), token=w.token)["working_groups"]
+    console = open_console(contexts("console", lang=lang, viewport=CONSOLE["1366x768"]), w)
+    tool = console.locator("#wg-activities")
+    expect(console.locator("#wg-unplaced")).to_have_text(
+        "Activités sans table : 3" if lang == "fr" else "أنشطة بلا طاولة: 3"
+    )
+    # the activities at no table come first, each saying where it sits
+    options = console.locator("#wg-place-what option")
+    expect(options).to_have_count(4)  # "Choose…" and the three
+    assert (
+        options.nth(1)
+        .inner_text()
+        .endswith("→ " + ("Aucun groupe" if lang == "fr" else "بلا فريق"))
+    )
+
+    def placed() -> dict:
+        state = w.state()
+        return {a["id"]: a["working_group_id"] for a in state["activities"]}
+
+    for activity, group in ((drafted[0], made[0]), (drafted[1], made[1]), (drafted[2], made[1])):
+        console.select_option("#wg-place-what", str(activity))
+        console.select_option("#wg-place-to", str(group["id"]))
+        console.locator("#wg-place button[type=submit]").click()
+        until(lambda a=activity, g=group: placed()[a] == g["id"])
+    expect(console.locator("#wg-unplaced")).to_have_text(
+        "Chaque activité est à une table." if lang == "fr" else "كل نشاط موضوع على طاولة."
+    )
+    expect(console.locator("#wg-msg")).to_contain_text(ACTIVITIES[0][2])
+    counts = {
+        g["id"]: g["activities"]
+        for g in w.api.call("GET", w.path("/working-groups"), token=w.token)["working_groups"]
+    }
+    assert counts == {made[0]["id"]: 1, made[1]["id"]: 2}
+
+    # the form stays inside its tool, the page does not scroll sideways
+    tool.scroll_into_view_if_needed()
+    box = tool.bounding_box()
+    for field in tool.locator("select, button, p, label").all():
+        f = field.bounding_box()
+        assert box["x"] - 1 <= f["x"] and f["x"] + f["width"] <= box["x"] + box["width"] + 1, f
+    assert console.evaluate("document.scrollingElement.scrollWidth") <= CONSOLE["1366x768"]["width"]
+    assert axe_violations(console) == []
+    picture(tool, f"wg-console-place-activities-{lang}.png")
+
+    # pre-voted at its table: it stays there, and the console says why
+    joined = w.api.call(
+        "POST", w.path("/participants"), {"organisation": "CGEM", "group": GROUPS[0]}
+    )
+    w.api.call(
+        "PUT",
+        w.path(f"/participants/{joined['participant_id']}/working-group"),
+        {"working_group_id": made[0]["id"]},
+        w.token,
+    )
+    w.phase("proposing")
+    w.api.call(
+        "POST", w.path(f"/working-groups/{made[0]['id']}/phase"), {"phase": "prevote"}, w.token
+    )
+    phone = Phone(server.url, joined["participant_token"])
+    try:
+        assert phone.act("cast_prevote", activity_id=drafted[0], points=1)["ok"]
+    finally:
+        phone.close()
+    console.select_option("#wg-place-what", str(drafted[0]))
+    console.select_option("#wg-place-to", str(made[1]["id"]))
+    console.locator("#wg-place button[type=submit]").click()
+    expect(console.locator("#wg-msg")).to_contain_text(
+        "pré-voté" if lang == "fr" else "تصويتًا أوليًا"
+    )
+    assert placed()[drafted[0]] == made[0]["id"]

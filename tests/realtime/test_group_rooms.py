@@ -132,6 +132,26 @@ def test_each_table_sees_its_own_proposals_as_they_arrive(tables):
     }
 
 
+def test_an_activity_placed_by_hand_goes_from_one_table_to_the_other(tables, client):
+    """PUT …/activities/<id>/working-group: the table it leaves and the one it joins are told
+    (their phones too); a third table hears nothing."""
+    aid = propose(tables.phone_a, "Observatoire régional", "p1")
+    drain(tables)
+    moved = client.put(
+        url(tables.w, f"/activities/{aid}/working-group"),
+        json={"working_group_id": tables.gids[1]},
+        headers=tables.w["auth"],
+    )
+    assert moved.status_code == 200, moved.get_json()
+    for sio in (tables.table[1], tables.phone_b):
+        assert titles(states(sio)[-1]) == {"Observatoire régional"}
+    for sio in (tables.table[0], tables.phone_a):
+        assert titles(states(sio)[-1]) == set()
+    assert tables.table[2].get_received() == []
+    placed = states(tables.screen)[-1]["activities"]
+    assert [(a["id"], a["working_group_id"]) for a in placed] == [(aid, tables.gids[1])]
+
+
 def test_a_join_elsewhere_sends_a_table_nothing(tables, join):
     drain(tables)
     join(tables.w["code"], organisation="Nouvelle")  # the join is broadcast

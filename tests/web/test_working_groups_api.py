@@ -464,11 +464,12 @@ def test_a_groups_activities_for_its_table(client, w):
     )
     elsewhere = client.post(url(w, "/activities"), json={"title": "Ailleurs"}, headers=w["auth"])
     # a facilitator-added activity without a track belongs to no table: give it to A by hand
-    from workshop.db import transaction
-    from workshop.models import Activity
-
-    with transaction(client.application) as db:
-        db.get(Activity, aid).working_group_id = a["id"]
+    placed = client.put(
+        url(w, f"/activities/{aid}/working-group"),
+        json={"working_group_id": a["id"]},
+        headers=w["auth"],
+    )
+    assert placed.status_code == 200, placed.get_json()
     client.post(url(w, f"/activities/{aid}/hide"), headers=w["auth"])
     owner = client.get(url(w, f"/working-groups/{a['id']}"), headers=w["auth"]).get_json()
     assert owner["working_group"]["id"] == a["id"]
@@ -548,3 +549,74 @@ def test_a_tables_hidden_activities_for_any_of_its_browsers(client, w):
     )
     assert wrong.status_code == 400
     assert wrong.get_json()["error"] == "field_invalid"
+
+
+def test_the_facilitator_puts_an_activity_at_a_table(client, contract, w):
+    """Drafted activities of free-named groups sit at no table: the facilitator places them,
+    moves one, takes one away; not once people pre-voted on it there; never a phone or a
+    table link."""
+    a, b = groups(client, w)
+    path = "/api/workshops/{code}/activities/{activity_id}/working-group"
+    draft = client.post(url(w, "/activities"), json={"title": "Brouillon"}, headers=w["auth"])
+    aid = draft.get_json()["activity_id"]
+
+    def place(group_id, status=200, headers=w["auth"]):
+        return contract.call(
+            "put",
+            path,
+            status,
+            params={"code": w["code"], "activity_id": aid},
+            json={"working_group_id": group_id},
+            headers=headers,
+        ).get_json()
+
+    def at() -> object:
+        state = client.get(url(w), headers=w["auth"]).get_json()
+        return next(x for x in state["activities"] if x["id"] == aid)["working_group_id"]
+
+    assert at() is None
+    version = client.get(url(w), headers=w["auth"]).get_json()["version"]
+    assert place(a["id"]) == {"ok": True, "activity_id": aid, "working_group_id": a["id"]}
+    assert at() == a["id"]
+    assert client.get(url(w), headers=w["auth"]).get_json()["version"] > version
+    # A marked it for the plenary; moved to B, the mark was A's: it goes
+    marked = client.post(
+        url(w, f"/activities/{aid}/to-plenary"), json={"to_plenary": True}, headers=w["auth"]
+    )
+    assert marked.get_json()["to_plenary"] is True
+    assert place(b["id"])["working_group_id"] == b["id"]
+    state = client.get(url(w), headers=w["auth"]).get_json()
+    assert next(x for x in state["activities"] if x["id"] == aid)["to_plenary"] is False
+    assert place(None)["working_group_id"] is None and at() is None
+    # bad input: a clear error, nothing changed
+    assert place(999999, 404)["error"] == "working_group_not_found"
+    missing = client.put(url(w, f"/activities/{aid}/working-group"), json={}, headers=w["auth"])
+    assert missing.status_code == 400 and missing.get_json()["error"] == "field_required"
+    assert at() is None
+    # a phone, a table link: refused
+    pid, phone_headers = phone(client, w)
+    assert place(a["id"], 403, phone_headers)["error"] == "facilitator_only"
+    token = client.post(
+        url(w, f"/working-groups/{a['id']}/links"), json={}, headers=w["auth"]
+    ).get_json()["token"]
+    table = {"Authorization": f"Bearer {token}"}
+    assert place(a["id"], 403, table)["error"] == "table_link_scope"
+    assert at() is None
+    # once people pre-voted on it at its table, it stays there
+    place(a["id"])
+    client.put(
+        url(w, f"/participants/{pid}/working-group"),
+        json={"working_group_id": a["id"]},
+        headers=w["auth"],
+    )
+    client.post(url(w, "/phase"), json={"phase": "proposing"}, headers=w["auth"])
+    client.post(
+        url(w, f"/working-groups/{a['id']}/phase"), json={"phase": "prevote"}, headers=w["auth"]
+    )
+    cast = client.post(
+        url(w, "/me/prevotes"), json={"activity_id": aid, "points": 1}, headers=phone_headers
+    )
+    assert cast.status_code == 200, cast.get_json()
+    refused = place(b["id"], 409)
+    assert refused["error"] == "activity_has_prevotes" and refused["message"]
+    assert at() == a["id"]

@@ -7,7 +7,7 @@ from zipfile import BadZipFile
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -18,15 +18,21 @@ from ..models import (
     ActivityStatus,
     Participant,
     Phase,
+    PreVote,
     Track,
     Workshop,
 )
 from . import wording
-from .errors import DomainError, NotFound
+from .errors import Conflict, DomainError, NotFound
 from .prevoting import trim_prevotes_over_limit
 from .text import activity_key, clean_text
 from .voting import trim_votes_over_limit
-from .working_groups import check_group_proposing, group_for_new_activity, track_groups
+from .working_groups import (
+    check_group_proposing,
+    get_working_group,
+    group_for_new_activity,
+    track_groups,
+)
 from .workshops import MAX_TRACKS, bump_version
 
 MAX_IMPORT_ROWS = 1000
@@ -131,6 +137,34 @@ def get_activity(session: Session, workshop: Workshop, activity_id: object) -> A
     activity = session.get(Activity, activity_key(activity_id))
     if activity is None or activity.workshop_id != workshop.id:
         raise NotFound("activity_not_found")
+    return activity
+
+
+def place_activity(
+    session: Session, workshop: Workshop, activity_id: object, group_id: object
+) -> Activity:
+    """The facilitator puts an activity at a working group's table (None: at no table): the
+    drafted activities when the groups were not made from tracks, or one a table should not
+    have. Refused once people pre-voted on it at its table (`activity_has_prevotes`: their
+    dots would stay spent where it is no more). Its "bring to plenary" mark was its table's:
+    it goes. A ballot already rolled up keeps who brought it."""
+    activity = get_activity(session, workshop, activity_id)
+    target = None if group_id is None else get_working_group(session, workshop, group_id).id
+    if activity.working_group_id == target:
+        return activity
+    if activity.working_group_id is not None and session.scalar(
+        select(
+            exists().where(
+                PreVote.activity_id == activity.id,
+                PreVote.working_group_id == activity.working_group_id,
+            )
+        )
+    ):
+        raise Conflict("activity_has_prevotes")
+    activity.working_group_id = target
+    activity.to_plenary = False
+    session.flush()
+    bump_version(session, workshop)
     return activity
 
 

@@ -9,6 +9,7 @@ from flask import Blueprint, request, url_for
 
 from ..models import ParticipantStatus
 from ..services import access as access_service
+from ..services import activities
 from ..services import working_groups as wg
 from ..services.errors import DomainError, NotFound
 from ..services.participant_merging import get_participant
@@ -139,6 +140,17 @@ def seat_participant(edge: Edge, participant_id: str):
         "participant_id": participant.public_id,
         "working_group_id": participant.working_group_id,
     }
+
+
+@bp.put("/workshops/<code>/activities/<int:activity_id>/working-group")
+@facilitator_route(changes=True, body=json_body)
+def place_activity(edge: Edge, activity_id: int):
+    """{"working_group_id": id | null}: the table an activity is reviewed at (not a table
+    link: it would take from, or give to, another table)."""
+    before = activities.get_activity(edge.db, edge.workshop, activity_id).working_group_id
+    activity = activities.place_activity(edge.db, edge.workshop, activity_id, _target(edge.data))
+    edge.changed = activity.working_group_id != before
+    return {"ok": True, "activity_id": activity.id, "working_group_id": activity.working_group_id}
 
 
 @bp.put("/workshops/<code>/me/working-group")

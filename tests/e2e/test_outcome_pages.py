@@ -86,9 +86,25 @@ def _seed(make_workshop, server, lang: str = "fr"):
                 "POST", w.path("/commitments"), {**body, "timeframe": timeframe}, w.token
             )
             assert made.get("ok"), made
+    # what two focal points gave by telephone: a contact, resources (shown on the one-pager)
+    listed = w.api.call("GET", w.path("/commitments"), token=w.token)["commitments"]
+    anapec = [c for c in listed if c["organisation"] == "ANAPEC"][:2]
+    for commitment, (contact, resources) in zip(anapec, GIVEN, strict=True):
+        body = {"contact": contact, "resources": resources}
+        w.api.call("PATCH", w.path(f"/commitments/{commitment['id']}"), body, w.token)
     w.phase("closed")
     outcome = w.api.call("GET", w.path("/outcome"), token=w.token)
     return w, ids, outcome
+
+
+#: (contact person, budget or resources) of two of ANAPEC's commitments
+GIVEN = [
+    (
+        "Mme Salma Alaoui, directrice de la mobilité internationale",
+        "2 conseillers à mi-temps, 40 000 MAD",
+    ),
+    ("M. Youssef Bennani", "Locaux des agences régionales de Tanger et d'Oujda"),
+]
 
 
 #: what overflows the page sideways, and the smallest body text
@@ -220,6 +236,9 @@ def test_the_one_pager_prints_on_one_a4_page(
     }[lang]
     assert heading in flat, flat[:400]
     assert "ANAPEC" in flat and "T2 2026" in flat and "2026-2027" not in flat
+    # under their activities, on the same page (words only: a narrow column wraps them)
+    for fragment in ("Salma Alaoui", "40 000", "Youssef Bennani", "Oujda"):
+        assert fragment in flat, (fragment, flat[:2000])
     assert "Print" not in flat and "Imprimer" not in flat  # the tools are not printed
     subprocess.run(
         ["pdftoppm", "-png", "-r", "60", pdf, str(ARTIFACTS / f"one-pager-{lang}")], check=True

@@ -235,6 +235,10 @@ def test_amend_withdraw_then_the_facilitator_decides(contract, closed, client):
     reasons = [r[8] for r in rows[1:]]
     assert "'=1+1 Budget" in reasons, "a cell that starts as a formula is neutralised"
     contract.call("get", WS + "/export/follow_up.xlsx", 200, params=p, headers=fac)
+    # the one-pager the focal point takes to their hierarchy carries what they added
+    one_pager = client.get(path + "/commitments?lang=en").get_data(as_text=True)
+    assert "Contact person: <bdi>Mme Alaoui</bdi>" in one_pager
+    assert "Budget or resources: <bdi>=HYPERLINK(1)</bdi>" in one_pager
 
 
 def test_after_the_deadline_the_page_is_read_only(contract, closed, client, db):

@@ -66,6 +66,15 @@ def test_commitment_routes(contract, played):
     c.call("post", path, 201, params=p, headers=fac, json=other)
     c.call("patch", item, 409, params=one, headers=fac, json={"organisation": " oim"})
     c.call("patch", item, 400, params=one, headers=fac, json={"role": "chef"})
+    # what a focal point said by telephone: a contact person and resources; too long: refused
+    given = {"contact": "Mme Alaoui, 06 12 34 56 78", "resources": "=2 experts, 40 000 MAD"}
+    edited = c.call("patch", item, 200, params=one, headers=fac, json=given)
+    assert {k: edited.get_json()["commitment"][k] for k in given} == given
+    too_long = c.call("patch", item, 400, params=one, headers=fac, json={"contact": "x" * 121})
+    assert too_long.get_json()["error"] == "field_too_long"
+    kept = c.call("patch", item, 200, params=one, headers=fac, json={"contact": ""})
+    assert kept.get_json()["commitment"]["contact"] == ""
+    assert kept.get_json()["commitment"]["resources"] == given["resources"]
     c.call("delete", item, 200, params=one, headers=fac)
     c.call("delete", item, 404, params=one, headers=fac)
     c.call("patch", item, 404, params=one, headers=fac, json={})

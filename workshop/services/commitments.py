@@ -8,8 +8,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..models import (
+    CONTACT_MAX,
     NOTE_MAX,
     ORGANISATION_MAX,
+    RESOURCES_MAX,
     TIMEFRAME_MAX,
     Activity,
     ActivityStatus,
@@ -243,9 +245,12 @@ def edit_commitment(
     group: object = ...,
     timeframe: object = None,
     note: object = None,
+    contact: object = None,
+    resources: object = None,
     confirmed: object = None,
 ) -> Commitment:
-    """The facilitator edits or confirms a commitment; arguments left out stay as they are."""
+    """The facilitator edits or confirms a commitment; arguments left out stay as they are
+    (`contact` and `resources` too: what a focal point gave by telephone or email)."""
     commitment = get_commitment(session, workshop, commitment_id)
     if organisation is not None:
         typed = clean_text(organisation, "organisation", ORGANISATION_MAX, required=True)
@@ -263,6 +268,10 @@ def edit_commitment(
         commitment.timeframe = clean_text(timeframe, "timeframe", TIMEFRAME_MAX)
     if note is not None:
         commitment.note = clean_text(note, "note", NOTE_MAX)
+    if contact is not None:
+        commitment.contact = clean_text(contact, "contact", CONTACT_MAX)
+    if resources is not None:
+        commitment.resources = clean_text(resources, "resources", RESOURCES_MAX)
     if confirmed is not None:
         commitment.status = _confirmed(confirmed)
     session.flush()

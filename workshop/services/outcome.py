@@ -311,8 +311,9 @@ def organisation_commitments(
 ) -> dict:
     """One organisation's commitments in the plan as it stands, for its one-pager.
 
-    Each: the activity (title, description, track), the role, timeframe, note, whether it is
-    confirmed, and the other organisations on the activity. `organisation_not_found` when the
+    Each: the activity (title, description, track), the role, timeframe, note, contact person
+    and budget or resources (from the follow-up), whether it is confirmed, and the other
+    organisations on the activity. `organisation_not_found` when the
     key names neither a commitment of the plan nor an organisation of the directory, unless
     the caller knows the organisation by `name` (a follow-up link whose commitments all went).
     """
@@ -346,6 +347,9 @@ def organisation_commitments(
                 "role": c["role"],
                 "timeframe": c["timeframe"],
                 "note": c["note"],
+                # (a version written before the follow-up has neither)
+                "contact": c.get("contact", ""),
+                "resources": c.get("resources", ""),
                 "confirmed": c["status"] == "confirmed",
                 "with": sorted(others.get(c["activity_id"], []), key=_by_role),
             }

@@ -112,6 +112,8 @@ def edit_commitment(edge: Edge, commitment_id: int):
         group=data.get("group", ...),
         timeframe=data.get("timeframe"),
         note=data.get("note"),
+        contact=data.get("contact"),
+        resources=data.get("resources"),
         confirmed=data.get("confirmed"),
     )
     record = commitment_service.commitment_record(commitment, with_author=True)

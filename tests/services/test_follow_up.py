@@ -103,6 +103,31 @@ def test_a_focal_point_sees_only_its_organisation(room):
     refused("commitment_not_found", send, room, link, "confirm", commitment_id=other.id)
 
 
+def test_the_focal_point_reads_titles_in_their_language(room):
+    """The facilitator worded A in Arabic and English, B in English: the page follows the
+    reader's language, and the original stands where no wording was given."""
+    from workshop.models import Activity
+
+    a, b = room.db.get(Activity, room["A"]), room.db.get(Activity, room["B"])
+    a.title_ar, a.title_en, b.title_en = "النشاط أ", "Activity A", "Activity B"
+    room.db.commit()
+    link, _ = link_for(room, "OIT")
+    titles = {
+        language: [
+            c["title"] for c in fu.focal_view(room.db, room.w, link, LATER, language)["commitments"]
+        ]
+        for language in ("ar", "en", "fr", None)
+    }
+    assert titles == {
+        "ar": ["النشاط أ", "Activité B"],
+        "en": ["Activity A", "Activity B"],
+        "fr": ["Activité A", "Activité B"],
+        None: ["Activité A", "Activité B"],
+    }
+    proposable = fu.focal_view(room.db, room.w, link, LATER, "en")["proposable"]
+    assert [p["title"] for p in proposable] == ["Activité C"]
+
+
 def test_accepting_an_amendment_applies_it_and_the_next_version_records_it(room):
     link, _ = link_for(room)
     target = commitment(room, "OIT", "A")

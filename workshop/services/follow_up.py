@@ -50,6 +50,7 @@ from .errors import Conflict, DomainError, Forbidden, NotFound
 from .organisations import commitment_identity, directory_key
 from .text import clean_text
 from .tokens import hash_token, new_token
+from .wording import word
 from .workplan import retained_ids
 from .workshops import bump_version
 
@@ -268,10 +269,15 @@ def _proposable(session: Session, workshop: Workshop, committed: set[int]) -> li
 
 
 def focal_view(
-    session: Session, workshop: Workshop, link: FollowUpLink, now: datetime | None = None
+    session: Session,
+    workshop: Workshop,
+    link: FollowUpLink,
+    now: datetime | None = None,
+    language: str | None = None,
 ) -> dict:
     """What the focal point's page shows: the organisation's commitments (each with the
-    link's pending change on it), the activities it may still commit to, its changes."""
+    link's pending change on it), the activities it may still commit to, its changes; titles
+    and tracks in the reader's `language` where the facilitator gave a wording."""
     now = now or utcnow()
     commitments = organisation_commitments(session, workshop, link)
     changes = _link_changes(session, link)
@@ -280,7 +286,7 @@ def focal_view(
         for c in changes
         if c.status == FollowUpStatus.PENDING.value and c.commitment_id is not None
     }
-    tracks = {t.id: t.name for t in workshop.tracks}
+    tracks = {t.id: word(t, "name", language) for t in workshop.tracks}
     return {
         "organisation": link.organisation,
         "deadline": link.deadline,
@@ -289,7 +295,7 @@ def focal_view(
             {
                 "id": c.id,
                 "activity_id": c.activity_id,
-                "title": c.activity.title,
+                "title": word(c.activity, "title", language),
                 "track": tracks.get(c.activity.track_id, ""),
                 **_fields(c),
                 "pending": None if c.id not in pending else change_record(pending[c.id]),
@@ -297,7 +303,7 @@ def focal_view(
             for c in commitments
         ],
         "proposable": [
-            {"id": a.id, "title": a.title, "track": tracks.get(a.track_id, "")}
+            {"id": a.id, "title": word(a, "title", language), "track": tracks.get(a.track_id, "")}
             for a in _proposable(session, workshop, {c.activity_id for c in commitments})
         ],
         "changes": [change_record(c) for c in changes],

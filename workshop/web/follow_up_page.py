@@ -78,7 +78,8 @@ def page(code: str, token: str):
             else:
                 sent_to = url_for("follow_up.page", code=workshop.code, token=token, sent=kind)
         if sent_to is None:
-            view = follow_up_service.focal_view(db, workshop, link)
+            language = str(get_locale() or workshop.language)
+            view = follow_up_service.focal_view(db, workshop, link, language=language)
             info = {"code": workshop.code, "title": workshop.title}
             deadline = _moment(link.deadline, workshop.time_zone)
             for change in view["changes"]:

@@ -116,6 +116,24 @@ def test_the_host_publishes_a_version_from_the_page_at_1366(lang, make_workshop,
     expect(sources).to_contain_text(  # the ILO's plan is read as its version 1
         "version 1 de son plan" if lang == "fr" else "النسخة 1 من خطته"
     )
+    # the GIZ's live plan gains an activity: compared from version 1 to the plan now
+    added = giz.add("Former les conseillers en emploi à la mobilité internationale")
+    giz.api.call("PUT", giz.path(f"/workplan/activities/{added}"), token=giz.token)
+    page.select_option("#compare-from", "1")
+    page.select_option("#compare-to", "current")
+    page.locator("#compare-form button[type=submit]").click()
+    changes = card.locator("table.changes-table")
+    expect(changes).to_contain_text("Former les conseillers en emploi")
+    expect(page.locator("#compare-count")).to_be_visible()
+    expect(page.locator("#compare-from")).to_have_value("1")  # the choice stays
+    for selector in ("#compare-form", "table.changes-table"):
+        inner = card.locator(selector).bounding_box()
+        box = card.bounding_box()
+        assert (
+            box["x"] - 1 <= inner["x"]
+            and inner["x"] + inner["width"] <= box["x"] + box["width"] + 1
+        )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
     card.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / f"consolidation-versions-1366-{lang}.png"))
     public = page.locator("#public-url").get_attribute("href")

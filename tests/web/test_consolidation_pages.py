@@ -178,3 +178,19 @@ def test_the_host_page_publishes_a_version_and_links_its_public_page(client, hos
         as_text=True
     )
     assert "Cet Atelier (en direct)" in page, "no version of the workshop's plan: read live"
+    # compare: version 1 and the plan now, once the workshop has a second activity
+    api(client, w, "POST", "/activities", json={"title": "Guichet unique régional"})
+    compared = host.get(location + "?from=1&to=current")
+    assert compared.status_code == 200
+    page = html.unescape(compared.get_data(as_text=True))
+    assert '<option value="1" selected>v1 · Fin juin</option>' in page
+    assert '<option value="current" selected>' in page
+    table = page[page.index('class="data-table changes-table"') :]
+    assert "ajouté" in table and "Guichet unique régional" in table
+    assert "Observatoire régional" not in table.split("</table>")[0]
+    assert "1 changement(s)" in page
+    same = html.unescape(host.get(location + "?from=1&to=1").get_data(as_text=True))
+    assert "Aucun changement." in same and "changes-table" not in same
+    bad = host.get(location + "?from=7&to=current")
+    assert bad.status_code == 400
+    assert 'role="alert"' in bad.get_data(as_text=True)

@@ -2,16 +2,25 @@
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from .. import export
 from ..auth import check_csrf, csrf_token, is_host
 from ..db import transaction
-from ..messages import ROLES, error_message
+from ..messages import (
+    CHANGE_LABELS,
+    CHANGE_SUBJECTS,
+    ROLES,
+    error_message,
+    field_name,
+    value_words,
+)
 from ..models import PLAN_VERSION_TITLE_MAX
 from ..services import consolidation as consolidation_service
 from ..services import consolidation_record as record_service
 from ..services import workshops as workshop_service
 from ..services.errors import DomainError, NotFound
+from ..services.plan_versions import change_rows
 from .common import csv_conventions, large_body, public_base_url
 
 bp = Blueprint("consolidation", __name__, url_prefix="/host/consolidations")
@@ -57,17 +66,38 @@ def create():
     return redirect(url_for("consolidation.show", consolidation_id=consolidation_id))
 
 
+def _comparison(db, consolidation, versions: list) -> dict:
+    """The compare form's choices and, when asked (?from=&to=), what changed between the two
+    (a bad choice: the page says so, and shows the rest)."""
+    current = record_service.CURRENT
+    choices = [
+        (str(v.number), _("v%(number)s", number=v.number) + " · " + v.title) for v in versions
+    ]
+    choices.append((current, _("The plan now (not published)")))
+    latest = str(versions[-1].number) if versions else current
+    before = request.args.get("from", str(versions[-2].number) if len(versions) > 1 else latest)
+    after = request.args.get("to", current)
+    compare = {"choices": choices, "from": before, "to": after, "rows": None, "error": None}
+    if "from" in request.args or "to" in request.args:
+        try:
+            compared = record_service.compare_versions(db, consolidation, before, after)
+        except DomainError as refused:
+            compare["error"] = error_message(refused.key, refused.params)
+        else:
+            compare["rows"] = change_rows(compared)
+    return compare
+
+
 def _view_page(consolidation_id: int, error: str | None = None, status: int = 200):
     with transaction() as db:
         consolidation = consolidation_service.get_consolidation(db, consolidation_id)
         view = consolidation_service.consolidated_view(db, consolidation)
         taken = {s.workshop_id for s in consolidation.sources}
         page = record_service.ensure_page(db, consolidation)
+        versions = record_service.list_versions(db, consolidation)
+        compare = _comparison(db, consolidation, versions)
         record = {
-            "versions": [
-                record_service.version_record(v)
-                for v in record_service.list_versions(db, consolidation)
-            ],
+            "versions": [record_service.version_record(v) for v in versions],
             "public_url": public_base_url()
             + url_for("consolidation_api.public_page", key=page.key),
             "title_max": PLAN_VERSION_TITLE_MAX,
@@ -82,11 +112,16 @@ def _view_page(consolidation_id: int, error: str | None = None, status: int = 20
         consolidation_id=consolidation_id,
         view=view,
         record=record,
+        compare=compare,
         workshops=workshops,
         roles=ROLES,
+        change_words=CHANGE_LABELS,
+        change_subjects=CHANGE_SUBJECTS,
+        field_words=field_name,
+        value_words=value_words,
         csrf=csrf_token(),
-        error=error,
-    ), status
+        error=error or compare["error"],
+    ), (400 if compare["error"] and status == 200 else status)
 
 
 @bp.get("/<int:consolidation_id>")

@@ -1031,6 +1031,9 @@ class ParticipantChange(Base):
     moves: Mapped[list["ParticipantChangeMove"]] = relationship(
         order_by="ParticipantChangeMove.id", cascade="all, delete-orphan", passive_deletes=True
     )
+    prevotes: Mapped[list["ParticipantChangePreVote"]] = relationship(
+        order_by="ParticipantChangePreVote.id", cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class ParticipantChangeVote(Base):
@@ -1157,6 +1160,38 @@ class PreVote(Base):
     value: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class ParticipantChangePreVote(Base):
+    """A pre-vote a participant merge touched, as ParticipantChangeVote records a vote: as it
+    was before (NULL: none) and after it, with the table it was cast at, for the undo."""
+
+    __tablename__ = "participant_change_prevotes"
+    __table_args__ = (
+        UniqueConstraint("change_id", "participant_id", "activity_id", name="uq_pchange_prevote"),
+        CheckConstraint(
+            "value_before IS NULL OR value_before >= 1", name="ck_pchange_prevote_before"
+        ),
+        CheckConstraint("value_after IS NULL OR value_after >= 1", name="ck_pchange_prevote_after"),
+        CheckConstraint(
+            "value_before IS NOT NULL OR value_after IS NOT NULL", name="ck_pchange_prevote_some"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    change_id: Mapped[int] = mapped_column(
+        ForeignKey("participant_changes.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
+    #: the table it was cast at (before and after: a merge combines at the same table only)
+    working_group_id: Mapped[int] = mapped_column(
+        ForeignKey("working_groups.id", ondelete="CASCADE")
+    )
+    value_before: Mapped[int | None] = mapped_column(Integer)
+    value_after: Mapped[int | None] = mapped_column(Integer)
+    created_before: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_before: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class MergePreVote(Base):

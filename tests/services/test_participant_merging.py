@@ -1,12 +1,16 @@
 """Merging two participants, removing one, undoing either; the recovery code."""
 
+from datetime import datetime
+
 import pytest
 from sqlalchemy import select
 
-from workshop.models import Comment, Operation, Vote
-from workshop.services.activities import add_activity, propose_activity
+from tests.services.test_prevoting import Tables, prevote_table
+from workshop.models import Comment, Operation, ParticipantChangePreVote, PreVote, Vote
+from workshop.services.activities import add_activity, propose_activity, set_activity_status
 from workshop.services.comments import add_comment
 from workshop.services.errors import DomainError
+from workshop.services.merging import merge_activities, undo_merge
 from workshop.services.operations import perform_once
 from workshop.services.participant_merging import (
     merge_participants,
@@ -20,6 +24,7 @@ from workshop.services.participants import (
     participant_by_token,
     token_holder,
 )
+from workshop.services.prevoting import my_prevotes, prevote_results
 from workshop.services.recovery import recover_identity, recovery_code, show_recovery_code
 from workshop.services.results import compute_results
 from workshop.services.voting import cast_vote, my_votes
@@ -288,3 +293,167 @@ def test_an_action_that_waited_for_the_lock_of_a_merged_participant_is_refused(
     phone.close()
     facilitator.close()
     engine.dispose()
+
+
+# -- pre-votes at the tables: combined as votes, table by table -----------------------------
+
+
+def prevoted(db, who) -> dict[tuple[int, int], int]:
+    """(table, activity) -> value of one participant's pre-votes."""
+    return {
+        (p.working_group_id, p.activity_id): p.value
+        for p in db.scalars(select(PreVote).where(PreVote.participant_id == who.id))
+    }
+
+
+def merge_twins(t):
+    change = merge_participants(t.db, t.workshop, t.people[0].public_id, t.people[1].public_id)
+    t.db.commit()
+    return change
+
+
+def test_a_merge_combines_prevotes_at_the_same_table_within_the_cap(db):
+    t = Tables(db, DOTS)
+    kept, twin = t.people
+    t.cast(t.a, who=kept, points=2)
+    t.cast(t.a, who=twin, points=2)
+    t.cast(t.c, who=twin, points=1)
+    change = merge_twins(t)
+    # a: 2 + 2 under a cap of 3 is 3, one dot back; c comes along: 4 of 5 spent at the table
+    assert prevoted(db, kept) == {(t.g1.id, t.a.id): 3, (t.g1.id, t.c.id): 1}
+    assert prevoted(db, twin) == {}
+    assert my_prevotes(db, t.workshop, kept)["prevote_left"] == 1
+    totals = {r["activity_id"]: (r["total"], r["voters"]) for r in ranking(db, t, t.g1)}
+    assert totals == {t.a.id: (3, 1), t.b.id: (0, 0), t.c.id: (1, 1)}
+    recorded = {
+        (r.participant_id, r.activity_id, r.working_group_id, r.value_before, r.value_after)
+        for r in db.scalars(select(ParticipantChangePreVote))
+    }
+    assert recorded == {
+        (twin.id, t.a.id, t.g1.id, 2, None),
+        (twin.id, t.c.id, t.g1.id, 1, None),
+        (kept.id, t.a.id, t.g1.id, 2, 3),
+        (kept.id, t.c.id, t.g1.id, None, 1),
+    }
+    assert {r.change_id for r in db.scalars(select(ParticipantChangePreVote))} == {change.id}
+
+
+def test_prevotes_at_two_tables_stay_at_their_own_table_with_its_own_budget(db):
+    t = Tables(db, DOTS)
+    kept, twin = t.people
+    t.cast(t.a, who=kept, points=3)
+    t.cast(t.b, who=kept, points=2)  # the kept one's budget at the first table is spent
+    t.cast(t.c, who=twin, points=2)
+    twin.working_group_id = t.g2.id  # the twin moved to the second table and pre-voted there
+    db.commit()
+    t.cast(t.d, who=twin, points=3)
+    t.cast(t.e, who=twin, points=2)
+    merge_twins(t)
+    # the first table has no room for c; the second is another budget: all of it comes along
+    assert prevoted(db, kept) == {
+        (t.g1.id, t.a.id): 3,
+        (t.g1.id, t.b.id): 2,
+        (t.g2.id, t.d.id): 3,
+        (t.g2.id, t.e.id): 2,
+    }
+    assert {r["activity_id"]: r["total"] for r in ranking(db, t, t.g1)}[t.c.id] == 0
+    assert [(r["activity_id"], r["total"]) for r in ranking(db, t, t.g2)] == [
+        (t.d.id, 3),
+        (t.e.id, 2),
+    ]
+    assert kept.working_group_id == t.g1.id  # the kept one still sits at their own table
+
+
+def test_a_prevote_on_an_activity_the_kept_one_prevoted_at_another_table_finds_no_room(db):
+    t = Tables(db, DOTS)
+    kept, twin = t.people
+    t.cast(t.b, who=kept, points=1)
+    t.b.working_group_id = t.g2.id  # b moved to the second table, where the twin sits
+    twin.working_group_id = t.g2.id
+    db.commit()
+    t.cast(t.b, who=twin, points=2)
+    before = prevote_table(db)
+    change = merge_twins(t)
+    assert prevoted(db, kept) == {(t.g1.id, t.b.id): 1}, "two tables never combine"
+    assert prevoted(db, twin) == {}
+    undo_participant_change(db, t.workshop, change.id)
+    db.commit()
+    assert prevote_table(db) == before
+
+
+def test_an_undo_right_after_the_merge_puts_every_prevote_back_exactly(db):
+    t = Tables(db, DOTS, people=3)
+    kept, twin, other = t.people
+    t.cast(t.a, who=kept, points=2)
+    t.cast(t.b, who=kept, points=1)
+    t.cast(t.a, who=twin, points=3)
+    t.cast(t.c, who=twin, points=2)
+    t.cast(t.a, who=other, points=1)
+    twin.working_group_id = t.g2.id
+    db.commit()
+    t.cast(t.d, who=twin, points=1)
+    for p in db.scalars(select(PreVote)):  # distinct past times: the undo must give them back
+        p.created_at = p.updated_at = datetime(2026, 12, 1, 9, p.id)
+    db.commit()
+    before = prevote_table(db)
+    change = merge_twins(t)
+    assert prevoted(db, kept) == {
+        (t.g1.id, t.a.id): 3,
+        (t.g1.id, t.b.id): 1,
+        (t.g1.id, t.c.id): 1,
+        (t.g2.id, t.d.id): 1,
+    }
+    undo_participant_change(db, t.workshop, change.id)
+    db.commit()
+    assert prevote_table(db) == before
+    assert {r["activity_id"]: r["voters"] for r in ranking(db, t, t.g1)}[t.a.id] == 3
+
+
+def test_an_undo_keeps_the_kept_ones_later_prevotes_and_trims_within_the_tables_budget(db):
+    t = Tables(db, DOTS)
+    kept, twin = t.people
+    t.cast(t.a, who=twin, points=3)
+    set_activity_status(db, t.workshop, t.a.id, "hidden")  # gives the twin's 3 dots back
+    db.commit()
+    t.cast(t.b, who=twin, points=3)
+    t.cast(t.c, who=twin, points=2)
+    change = merge_twins(t)
+    # a is hidden: it combines within the cap only, and spends nothing while hidden
+    assert prevoted(db, kept) == {(t.g1.id, t.a.id): 3, (t.g1.id, t.b.id): 3, (t.g1.id, t.c.id): 2}
+    set_activity_status(db, t.workshop, t.a.id, "visible")  # the restore trims a: 8 > 5
+    db.commit()
+    assert prevoted(db, kept) == {(t.g1.id, t.b.id): 3, (t.g1.id, t.c.id): 2}
+    t.cast(t.b, who=kept, points=1)  # after the merge: their latest word on b
+    t.cast(t.a, who=kept, points=2)  # and more on a
+    undo_participant_change(db, t.workshop, change.id)
+    db.commit()
+    # the kept one's own later word stands; c, as the merge left it, goes back to the twin
+    assert prevoted(db, kept) == {(t.g1.id, t.a.id): 2, (t.g1.id, t.b.id): 1}
+    # the twin's pre-votes come back as cast (3 + 3 + 2 with a visible again: 8 of 5), and
+    # the latest activities give back the excess, as for votes
+    assert prevoted(db, twin) == {(t.g1.id, t.a.id): 3, (t.g1.id, t.b.id): 2}
+    for who in (kept, twin):
+        assert sum(prevoted(db, who).values()) <= DOTS["budget"]
+
+
+def test_an_activity_merge_undone_while_the_twin_is_merged_gives_the_twin_nothing_back(db):
+    t = Tables(db, DOTS)
+    kept, twin = t.people
+    t.cast(t.a, who=twin, points=2)
+    done = merge_activities(db, t.workshop, t.b.id, [t.a.id])  # the twin's a goes to b
+    db.commit()
+    change = merge_twins(t)
+    assert prevoted(db, kept) == {(t.g1.id, t.b.id): 2}
+    undo_merge(db, t.workshop, done.id)
+    db.commit()
+    # as for votes: that support went with the kept participant, and stays with them
+    assert prevoted(db, twin) == {}
+    assert prevoted(db, kept) == {(t.g1.id, t.b.id): 2}
+    undo_participant_change(db, t.workshop, change.id)
+    db.commit()
+    assert prevoted(db, twin) == {(t.g1.id, t.b.id): 2}
+    assert prevoted(db, kept) == {}
+
+
+def ranking(db, t, group):
+    return prevote_results(db, t.workshop, group.id)

@@ -23,6 +23,8 @@ from ..models import (
     Merge,
     MergeMove,
     MergePreVote,
+    Participant,
+    ParticipantStatus,
     PreVote,
     Workshop,
 )
@@ -202,6 +204,15 @@ def restore_prevotes(session: Session, workshop: Workshop, merge: Merge) -> None
     rows = session.scalars(
         select(MergePreVote).where(MergePreVote.merge_id == merge.id).order_by(MergePreVote.id)
     ).all()
+    merged_away = set(  # their pre-votes went to the kept participant since: see there
+        session.scalars(
+            select(Participant.id).where(
+                Participant.id.in_(sorted({row.participant_id for row in rows})),
+                Participant.status == ParticipantStatus.MERGED.value,
+            )
+        )
+    )
+    rows = [row for row in rows if row.participant_id not in merged_away]
     if not rows:
         return
     people = sorted({row.participant_id for row in rows})

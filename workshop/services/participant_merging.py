@@ -2,9 +2,11 @@
 
 A merge is the lost-cookies case: one person joined twice. The kept participant keeps their
 votes and receives the other's within the voting rule (rules.combined_votes); what finds no
-room is returned. The merged participant's proposals, comments, commitments and op_ids
-follow, so that their old phone, which now acts as the kept participant, sees its own work
-and a retried action still has effect once. A removal withdraws the participant's votes.
+room is returned. Their pre-votes combine the same way, table by table: each at the table it
+was cast at, within that table's budget. The merged participant's proposals, comments,
+commitments and op_ids follow, so that their old phone, which now acts as the kept
+participant, sees its own work and a retried action still has effect once. A removal
+withdraws the participant's votes (their pre-votes stay and stop counting: prevoting.py).
 Both are recorded (ParticipantChange) and undone from the record while the workshop is open.
 """
 
@@ -23,9 +25,11 @@ from ..models import (
     ParticipantChange,
     ParticipantChangeKind,
     ParticipantChangeMove,
+    ParticipantChangePreVote,
     ParticipantChangeVote,
     ParticipantStatus,
     Phase,
+    PreVote,
     Vote,
     Workshop,
     utcnow,
@@ -93,6 +97,29 @@ def _record_vote(change: ParticipantChange, vote: Vote | None, participant_id, a
     )
 
 
+def _prevotes(session: Session, participant_id: int) -> dict[int, PreVote]:
+    return {
+        p.activity_id: p
+        for p in session.scalars(select(PreVote).where(PreVote.participant_id == participant_id))
+    }
+
+
+def _record_prevote(
+    change: ParticipantChange, prevote: PreVote | None, participant_id, activity_id, table, after
+):
+    change.prevotes.append(
+        ParticipantChangePreVote(
+            participant_id=participant_id,
+            activity_id=activity_id,
+            working_group_id=table,
+            value_before=prevote.value if prevote else None,
+            value_after=after,
+            created_before=prevote.created_at if prevote else None,
+            updated_before=prevote.updated_at if prevote else None,
+        )
+    )
+
+
 # -- merge ---------------------------------------------------------------------------------
 
 
@@ -135,11 +162,58 @@ def merge_participants(
         else:
             vote.value = value
     session.flush()
+    _combine_prevotes(session, workshop, change, kept.id, merged.id)
     _move_rows(session, workshop, change, merged.id, kept.id)
     merged.status = ParticipantStatus.MERGED.value
     session.flush()
     bump_version(session, workshop)
     return change
+
+
+def _combine_prevotes(
+    session: Session, workshop: Workshop, change: ParticipantChange, kept_id: int, merged_id: int
+) -> None:
+    """The merged participant's pre-votes join the kept one's at the table each was cast at,
+    under the votes' rule and that table's budget (prevoting.spent_at_table: visible
+    activities). Two tables never mix; a pre-vote on an activity the kept one pre-voted at
+    another table finds no room (a participant pre-votes once per activity)."""
+    mine, theirs = _prevotes(session, kept_id), _prevotes(session, merged_id)
+    if not theirs:
+        return
+    statuses = _statuses(session, set(mine) | set(theirs))
+    combined: dict[int, dict[int, int]] = {}
+    for table in sorted({p.working_group_id for p in theirs.values()}):
+        combined[table] = combined_votes(
+            workshop,
+            {a: p.value for a, p in mine.items() if p.working_group_id == table},
+            {
+                a: p.value
+                for a, p in theirs.items()
+                if p.working_group_id == table and mine.get(a, p).working_group_id == table
+            },
+            lambda a: statuses[a] == ActivityStatus.VISIBLE.value,
+        )
+    for activity_id, prevote in sorted(theirs.items()):
+        _record_prevote(change, prevote, merged_id, activity_id, prevote.working_group_id, None)
+        session.delete(prevote)
+    for table, values in combined.items():
+        for activity_id, value in sorted(values.items()):
+            prevote = mine.get(activity_id)
+            if prevote is not None and prevote.value == value:
+                continue
+            _record_prevote(change, prevote, kept_id, activity_id, table, value)
+            if prevote is None:
+                session.add(
+                    PreVote(
+                        participant_id=kept_id,
+                        activity_id=activity_id,
+                        working_group_id=table,
+                        value=value,
+                    )
+                )
+            else:
+                prevote.value = value
+    session.flush()
 
 
 #: what follows a merged participant to the kept one: kind -> (model, column)
@@ -245,7 +319,8 @@ def get_participant_change(session: Session, workshop: Workshop, change_id: obje
 def undo_participant_change(
     session: Session, workshop: Workshop, change_id: object
 ) -> ParticipantChange:
-    """Put a merge or a removal back: the votes as recorded, except what changed since."""
+    """Put a merge or a removal back: the votes and pre-votes as recorded, except what changed
+    since."""
     change = get_participant_change(session, workshop, change_id)
     if change.undone_at is not None:
         raise Conflict("participant_change_already_undone")
@@ -274,6 +349,7 @@ def undo_participant_change(
         vote.value = row.value_before
         vote.created_at, vote.updated_at = row.created_before, row.updated_before
     session.flush()
+    _restore_prevotes(session, change, ids)
     if change.kind == ParticipantChangeKind.MERGE.value:
         _move_back(session, workshop, change)
     change.participant.status = ParticipantStatus.ACTIVE.value
@@ -281,8 +357,38 @@ def undo_participant_change(
     session.flush()
     for pid in ids:
         _trim(session, workshop, pid)
+        _trim_prevotes(session, workshop, pid)
     bump_version(session, workshop)
     return change
+
+
+def _restore_prevotes(session: Session, change: ParticipantChange, ids: list[int]) -> None:
+    """The pre-votes as recorded (value, table, timestamps), as `undo_participant_change` puts
+    the votes back: a kept pre-vote changed since is their latest word."""
+    rows = list(change.prevotes)
+    if not rows:
+        return
+    statuses = _statuses(session, {r.activity_id for r in rows})
+    current = {pid: _prevotes(session, pid) for pid in ids}
+    for row in rows:
+        prevote = current[row.participant_id].get(row.activity_id)
+        if row.participant_id == change.kept_id:
+            now = (prevote.working_group_id, prevote.value) if prevote else None
+            if now != ((row.working_group_id, row.value_after) if row.value_after else None):
+                continue  # they changed this pre-vote since: their latest word stands
+            if row.value_before is None:
+                if prevote is not None:
+                    session.delete(prevote)
+                continue
+        elif statuses[row.activity_id] == ActivityStatus.MERGED.value:
+            continue  # merged since: that support moved on with the kept participant's
+        if prevote is None:
+            prevote = PreVote(participant_id=row.participant_id, activity_id=row.activity_id)
+            session.add(prevote)
+        prevote.working_group_id = row.working_group_id
+        prevote.value = row.value_before
+        prevote.created_at, prevote.updated_at = row.created_before, row.updated_before
+    session.flush()
 
 
 def _trim(session: Session, workshop: Workshop, participant_id: int) -> None:
@@ -293,6 +399,25 @@ def _trim(session: Session, workshop: Workshop, participant_id: int) -> None:
     votes = _votes(session, participant_id)
     statuses = _statuses(session, set(votes))
     counted = [v for a, v in sorted(votes.items()) if statuses[a] == ActivityStatus.VISIBLE.value]
+    _give_back(session, workshop, counted)
+
+
+def _trim_prevotes(session: Session, workshop: Workshop, participant_id: int) -> None:
+    """As `_trim`, for the pre-votes: within the budget at each table they were cast at."""
+    if not limited_by_budget(workshop):
+        return
+    prevotes = _prevotes(session, participant_id)
+    statuses = _statuses(session, set(prevotes))
+    tables: dict[int, list[PreVote]] = defaultdict(list)
+    for activity_id, prevote in sorted(prevotes.items()):
+        if statuses[activity_id] == ActivityStatus.VISIBLE.value:
+            tables[prevote.working_group_id].append(prevote)
+    for counted in tables.values():
+        _give_back(session, workshop, counted)
+
+
+def _give_back(session: Session, workshop: Workshop, counted: list) -> None:
+    """Votes or pre-votes of one budget, in activity order: the latest give back the excess."""
     over = over_budget(workshop, spent(workshop, (v.value for v in counted)))
     for vote in reversed(counted):
         if over <= 0:

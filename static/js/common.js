@@ -96,6 +96,21 @@
   }
   /** A stakeholder group's name, a track's name, an activity's title in a snapshot, in this
       page's language where it has a wording; `fallback` ("" unless given) when it has none. */
+  /** A closed select writes its chosen option in the select's own direction, so a French
+      title in an Arabic page would show its end: it takes the direction of the chosen text's
+      first strong letter (what dir="auto" does for a text), now and at each change. */
+  var STRONG = /[A-Za-z\u00C0-\u024F\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
+  var RTL = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
+  A.followText = function (select) {
+    var option = select.options[select.selectedIndex];
+    var first = option ? (option.text.match(STRONG) || [""])[0] : "";
+    select.dir = first ? (RTL.test(first) ? "rtl" : "ltr") : "auto";
+    if (!select.hasAttribute("data-follows-text")) {
+      select.setAttribute("data-follows-text", "");
+      select.addEventListener("change", function () { A.followText(select); });
+    }
+  };
+
   A.groupName = function (state, groupId, fallback) {
     return named(state, "groups", groupId, "name", fallback);
   };

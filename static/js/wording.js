@@ -72,6 +72,7 @@
     picker.textContent = "";
     options.forEach(function (option) { picker.appendChild(option); });
     picker.value = chosen && activity(chosen) ? String(chosen) : "";
+    A.followText(picker);
     fill();
   }
 

@@ -224,23 +224,8 @@
     options.forEach(function (o) { select.appendChild(el("option", { value: o[0], text: o[1] })); });
     var known = options.some(function (o) { return o[0] === value; });
     select.value = known ? value : (options.length ? options[0][0] : "");
-    followText(select);
+    A.followText(select);
   }
-
-  /** A closed select shows its chosen option in the select's own direction: a French title
-      in an Arabic console would show its end. It takes the direction of its first strong
-      letter (what dir="auto" does for a text). */
-  var STRONG = /[A-Za-z\u00C0-\u024F\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
-  var RTL = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
-  function followText(select) {
-    var option = select.options[select.selectedIndex];
-    var first = option ? (option.text.match(STRONG) || [""])[0] : "";
-    select.dir = first ? (RTL.test(first) ? "rtl" : "ltr") : "auto";
-  }
-  ["wg-move-who", "wg-place-what"].forEach(function (id) {
-    var select = A.byId(id);
-    if (select) select.addEventListener("change", function () { followText(select); });
-  });
 
   function renderMove() {
     var list = groups();

@@ -201,3 +201,21 @@ def test_the_console_gives_names_and_titles_their_wordings(contexts, server, wor
     box = card.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 1366
     card.screenshot(path=str(artifacts / "wording-console-1366.png"))
+
+
+def test_the_arabic_console_shows_a_chosen_french_title_from_its_start(
+    contexts, server, worded, artifacts
+):
+    """A closed select writes its option in the select's direction: in the Arabic console the
+    picker takes the chosen title's (A.followText), or a French title would show its end."""
+    w, _first, _second = worded
+    console = contexts("console", "ar", viewport={"width": 1366, "height": 768}).new_page()
+    console.goto(w.facilitator_url)
+    picker = console.locator("#wording-activity")
+    expect(picker).to_have_attribute("dir", "rtl")  # its Arabic placeholder
+    console.select_option("#wording-activity", str(w.state()["activities"][1]["id"]))
+    expect(picker).to_have_attribute("dir", "ltr")
+    console.locator("#wordings-card").scroll_into_view_if_needed()
+    console.locator("#wordings-card").screenshot(
+        path=str(artifacts / "wording-console-ar-1366.png")
+    )

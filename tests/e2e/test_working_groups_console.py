@@ -665,6 +665,8 @@ def test_drafted_activities_are_placed_at_the_tables_from_the_console(
     for activity, group in ((drafted[0], made[0]), (drafted[1], made[1]), (drafted[2], made[1])):
         console.select_option("#wg-place-what", str(activity))
         console.select_option("#wg-place-to", str(group["id"]))
+        # the closed select shows the French title from its start, in the Arabic console too
+        expect(console.locator("#wg-place-what")).to_have_attribute("dir", "ltr")
         console.locator("#wg-place button[type=submit]").click()
         until(lambda a=activity, g=group: placed()[a] == g["id"])
     expect(console.locator("#wg-unplaced")).to_have_text(

@@ -31,7 +31,7 @@ from .activities import get_activity
 from .errors import Conflict, DomainError, NotFound
 from .merge_movers import FOLLOWERS, Mover
 from .participants import lock_participants
-from .rules import merged_value
+from .rules import merged_value, spent
 from .text import record_id
 from .timer import iso_utc
 from .voting import trim_votes_over_limit
@@ -348,12 +348,8 @@ def merge_notices(session: Session, workshop: Workshop, participant: Participant
 def _moved(workshop: Workshop, mine: list, counted: set[int], target_id: int) -> tuple[int, int]:
     """What a merge gave back to one participant's budget from their votes (or their pre-votes)
     `mine`, and the value it left on the target."""
-    before = sum(
-        (r.value_before or 0)
-        if workshop.voting_mode == VotingMode.DOTS.value
-        else (1 if r.value_before else 0)
-        for r in mine
-        if r.activity_id in counted
+    before = spent(
+        workshop, (r.value_before for r in mine if r.value_before and r.activity_id in counted)
     )
     after = next((r.value_after or 0 for r in mine if r.activity_id == target_id), 0)
     if workshop.voting_mode == VotingMode.APPROVAL.value:
